@@ -178,13 +178,10 @@ DEFINE_SHOW_STORE_ATTRIBUTE(mentor_regs);
  * the sanitizers of a debug kernel catch it and that the kernel goes on.
  * As in LKDTM, each trigger is one function and one line in
  * mentor_ub_triggers[]; writing its name to debugfs "provoke_ub" runs it.
- * The indexes are volatile so that the compiler can neither prove the
- * access wrong at build time nor fold it away.
+ * OPTIMIZER_HIDE_VAR() hides the bad index or shift from the compiler, so
+ * that it can neither reject the access at build time nor fold it away.
  */
-#define mentor_ub_done(sanitizer) \
-	__mentor_ub_done(#sanitizer, IS_ENABLED(sanitizer))
-
-static void __mentor_ub_done(const char *sanitizer, bool enabled)
+static void mentor_ub_done(const char *sanitizer, bool enabled)
 {
 	if (enabled)
 		pr_info("%s=y: its report must precede this line\n", sanitizer);
@@ -194,39 +191,43 @@ static void __mentor_ub_done(const char *sanitizer, bool enabled)
 
 static void mentor_ub_REG_INDEX_OUT_OF_BOUNDS(void)
 {
-	volatile u8 addr = MENTOR_NR_REGS - 1;
+	unsigned int addr = MENTOR_NR_REGS - 1;
 	unsigned long flags;
 	u32 value;
 
+	OPTIMIZER_HIDE_VAR(addr);
 	pr_info("reading register %u, within the register array ...\n", addr);
 	spin_lock_irqsave(&mentor.lock, flags);
 	value = mentor.regs[addr];
 	spin_unlock_irqrestore(&mentor.lock, flags);
 
 	addr = MENTOR_NR_REGS;
+	OPTIMIZER_HIDE_VAR(addr);
 	pr_info("reading register %u, beyond the register array ...\n", addr);
 	spin_lock_irqsave(&mentor.lock, flags);
 	value = mentor.regs[addr];
 	spin_unlock_irqrestore(&mentor.lock, flags);
 
 	pr_info("read %#x\n", value);
-	mentor_ub_done(CONFIG_UBSAN_BOUNDS);
+	mentor_ub_done("CONFIG_UBSAN_BOUNDS", IS_ENABLED(CONFIG_UBSAN_BOUNDS));
 }
 
 static void mentor_ub_SHIFT_OUT_OF_BOUNDS(void)
 {
-	volatile u8 shift = 31;
+	unsigned int shift = 31;
 	u32 value;
 
+	OPTIMIZER_HIDE_VAR(shift);
 	pr_info("shifting register 0 by %u, within its width ...\n", shift);
 	value = mentor_read(0) << shift;
 
 	shift = 32;
+	OPTIMIZER_HIDE_VAR(shift);
 	pr_info("shifting register 0 by %u, beyond its width ...\n", shift);
 	value = mentor_read(0) << shift;
 
 	pr_info("got %#x\n", value);
-	mentor_ub_done(CONFIG_UBSAN_SHIFT);
+	mentor_ub_done("CONFIG_UBSAN_SHIFT", IS_ENABLED(CONFIG_UBSAN_SHIFT));
 }
 
 #define MENTOR_UB_TRIGGER(_name) { .name = #_name, .func = mentor_ub_##_name }

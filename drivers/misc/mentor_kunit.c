@@ -198,6 +198,7 @@ static struct kunit_suite mentor_test_suite = {
 	.suite_exit = mentor_test_suite_exit,
 	.test_cases = mentor_test_cases,
 };
+
 kunit_test_suite(mentor_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the mentor dummy register device");
