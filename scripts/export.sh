@@ -50,7 +50,9 @@ cover_blurb() {
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-git -C "$from" format-patch -q --zero-commit --no-signature \
+# The cover letter is from the series' author, not whoever exports it.
+git -C "$from" -c user.name="$(git -C "$from" log -1 --format=%an HEAD)" \
+	-c user.email="$(git -C "$from" log -1 --format=%ae HEAD)" format-patch -q --zero-commit --no-signature \
 	--base="$BASE_TAG" --cover-letter -o "$out" "$BASE_TAG..HEAD"
 
 old_cover=$TOP/patches/0000-cover-letter.patch

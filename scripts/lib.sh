@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC2034  # the variables are for the scripts that source this
 # Shared settings and helpers for the project's scripts; sourced, never run.
 # shellcheck shell=bash
 
@@ -25,3 +26,29 @@ kcc() {
 
 # Print seconds since the epoch; used for stage timings.
 now() { date +%s; }
+
+# Debian's python3 first: it has the modules the kernel's tools import
+# (ply for checkpatch's spdxcheck, sphinx for the documentation).
+export PATH=/usr/bin:$PATH
+
+# check DESCRIPTION COMMAND...: run COMMAND, print "ok - DESCRIPTION" or
+# "not ok - DESCRIPTION" followed by the end of its output as "# " lines.
+# The test runner counts these lines.
+check() {
+	local desc=$1 log
+	shift
+	log=$(mktemp)
+	if "$@" >"$log" 2>&1; then
+		echo "ok - $desc"
+	else
+		echo "not ok - $desc"
+		tail -n 25 "$log" | sed 's/^/#   /'
+	fi
+	rm -f "$log"
+}
+
+# The kernel objects a patch touches: its .c files (headers are checked
+# through the .c files that include them).
+patch_c_files() {
+	sed -n 's|^diff --git a/\(.*\.c\) b/.*|\1|p' "$1"
+}

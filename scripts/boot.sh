@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+set -euo pipefail
+
+usage() {
+	cat <<USAGE
+Usage: scripts/boot.sh [--mode tour|check|shell] [--timeout SECONDS]
+                       [--add DIR]... [--out DIR] OBJ
+
+Boot the kernel built in OBJ in QEMU (x86_64, TCG: no KVM needed) with an
+initramfs from scripts/mkinitramfs.sh, and power it off when done.
+
+--mode tour     run guest/tour.sh on the console (default)
+--mode check    run the guest tests; the console goes to OUT/console.log and
+                the tests' TAP to OUT/results.tap
+--mode shell    an interactive shell on the console
+--timeout S     kill QEMU after S seconds (default 900; none for shell)
+--add DIR       copy DIR's contents into the guest's root (repeatable)
+--out DIR       where logs go (default build/guest)
+USAGE
+}
+
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+mode=tour timeout=900 out=$BUILD_DIR/guest adds=()
+while [ $# -gt 1 ]; do
+	case "$1" in
+	-h|--help) usage; exit 0 ;;
+	--mode) mode=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--add) adds+=("$2"); shift 2 ;;
+	--out) out=$2; shift 2 ;;
+	*) usage >&2; exit 2 ;;
+	esac
+done
+case "${1:-}" in -h|--help|"") usage; [ -n "${1:-}" ]; exit ;; esac
+obj=$1
+case "$mode" in tour|check|shell) ;; *) usage >&2; exit 2 ;; esac
+
+kernel=$obj/arch/x86/boot/bzImage
+[ -f "$kernel" ] || die "no kernel at $kernel: build it first (make run builds it)"
+mkdir -p "$out"
+say "making the initramfs"
+"$TOP/scripts/mkinitramfs.sh" "$obj" "$out/initramfs.cpio.gz" "${adds[@]}"
+
+# KVM where it works; here (nested virtualisation) only TCG does.
+accel=(-accel tcg)
+if [ "${KSERIES_KVM:-0}" = 1 ] && [ -w /dev/kvm ]; then accel=(-enable-kvm -cpu host); fi
+
+qemu=(qemu-system-x86_64 "${accel[@]}" -m 1024 -smp 2 -no-reboot
+      -kernel "$kernel" -initrd "$out/initramfs.cpio.gz" -nographic
+      -append "console=ttyS0 panic=-1 kseries_mode=$mode")
+
+case "$mode" in
+shell)
+	exec "${qemu[@]}"
+	;;
+tour)
+	timeout --foreground "$timeout" "${qemu[@]}" | tee "$out/tour.log"
+	;;
+check)
+	rm -f "$out/console.log" "$out/results.tap"
+	say "booting the debug kernel; console in $out/console.log (timeout ${timeout}s)"
+	rc=0
+	timeout "$timeout" "${qemu[@]}" -monitor none -serial "file:$out/console.log" \
+		-serial "file:$out/results.tap" </dev/null >/dev/null 2>&1 || rc=$?
+	[ "$rc" -ne 124 ] || say "QEMU did not finish within ${timeout}s and was killed"
+	exit "$rc"
+	;;
+esac

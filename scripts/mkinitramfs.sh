@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+set -euo pipefail
+
+usage() {
+	cat <<USAGE
+Usage: scripts/mkinitramfs.sh OBJ OUT [DIR...]
+
+Make the guest's initramfs OUT (gzipped cpio): Debian's busybox-static,
+the modules built in the kernel build directory OBJ, the project's guest/
+directory (init, tests, tour) as /guest, and the contents of each DIR
+(for example test programs) copied over the root.
+USAGE
+}
+
+case "${1:-}" in
+-h|--help) usage; exit 0 ;;
+esac
+[ $# -ge 2 ] || { usage >&2; exit 2; }
+
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+obj=$(cd "$1" && pwd)
+out=$2
+shift 2
+
+busybox=/bin/busybox
+file -L "$busybox" 2>/dev/null | grep -q 'statically linked' ||
+	die "$busybox is not Debian's static busybox: apt-get install busybox-static"
+
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,root,etc,lib/modules}
+cp "$busybox" "$root/bin/busybox"
+cp "$TOP/guest/init" "$root/init"
+chmod 755 "$root/init"
+cp -r "$TOP/guest" "$root/guest"
+rm -f "$root/guest/init"
+echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"
+echo "root:x:0:" >"$root/etc/group"
+
+# The kernel source directory, for modules_install.
+src=$(sed -n 's/^include \(.*\)\/Makefile$/\1/p' "$obj/Makefile")
+[ -d "$src" ] || die "$obj is not a kernel build directory (no Makefile pointing at the source)"
+make -s -C "$src" O="$obj" LOCALVERSION= INSTALL_MOD_PATH="$root" \
+	INSTALL_MOD_STRIP=1 modules_install >/dev/null
+
+for dir in "$@"; do
+	[ -d "$dir" ] || die "$dir: no such directory to add to the initramfs"
+	cp -a "$dir/." "$root/"
+done
+
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out"

@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+set -euo pipefail
+
+usage() {
+	cat <<USAGE
+Usage: scripts/verify.sh [--no-build]
+
+Prove that the series is what a maintainer can take, on a fresh copy of
+v6.12.107 in build/verify. For each patch in turn: it has a
+Signed-off-by, checkpatch.pl --strict reports nothing, it applies with
+git am, the kernel builds with it (bisectable; incremental builds with the
+debug configuration, so the last build is the kernel "make check" boots),
+the .c files it touches have no more W=1 and sparse (C=2) warnings than
+before it, and kernel-doc -none -Wall is quiet on the files it touches.
+Then: quilt push -a applies the series with no fuzz and no offset, and
+exporting the applied tree gives back exactly patches/, series and the
+mirrored files.
+
+Prints one "ok - ..." or "not ok - ..." line per check.
+
+--no-build  skip the builds and the warning counts (quick)
+USAGE
+}
+
+build=1
+case "${1:-}" in
+-h|--help) usage; exit 0 ;;
+--no-build) build=0 ;;
+"") ;;
+*) usage >&2; exit 2 ;;
+esac
+
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+VERIFY=$BUILD_DIR/verify
+QUILT_TREE=$BUILD_DIR/quilt
+OBJ=$BUILD_DIR/obj/debug
+FRAGMENTS=("$TOP/configs/base.config" "$TOP/configs/series.config"
+	   "$TOP/configs/debug.config")
+
+# A clone of the kernel repository at the tag, reused between runs so that
+# builds stay incremental; remade when KERNEL_SRC points elsewhere.
+fresh_tree() {
+	local tree=$1
+	if [ -d "$tree/.git" ] &&
+	   [ "$(git -C "$tree" config remote.origin.url)" != "$KERNEL_REPO" ]; then
+		rm -rf "$tree"
+	fi
+	if [ ! -d "$tree/.git" ]; then
+		say "cloning $KERNEL_REPO into $tree"
+		git clone -q --shared --no-checkout "$KERNEL_REPO" "$tree"
+		git -C "$tree" config user.name "kseries verify"
+		git -C "$tree" config user.email "verify@localhost"
+	fi
+	git -C "$tree" am --abort >/dev/null 2>&1 || true
+	git -C "$tree" checkout -q -f --detach "$BASE_TAG"
+	git -C "$tree" clean -fdqx
+}
+
+# Warnings that W=1 and sparse give, in $VERIFY as it is, on the .c files
+# that PATCH touches and that exist.
+count_warnings() {
+	local f n=0 objs=() files
+	mapfile -t files < <(patch_c_files "$1")
+	for f in "${files[@]}"; do
+		[ -f "$VERIFY/$f" ] && objs+=("${f%.c}.o")
+	done
+	[ ${#objs[@]} -gt 0 ] || { echo 0; return; }
+	n=$(make -C "$VERIFY" O="$OBJ" -j"$JOBS" CC="$(kcc)" LOCALVERSION= \
+		W=1 C=2 "${objs[@]}" 2>&1 | grep -c 'warning:' || true)
+	echo "$n"
+}
+
+no_new_warnings() {
+	local before=$1 after=$2
+	echo "W=1 and sparse warnings in the touched files: $before before, $after after"
+	[ "$after" -le "$before" ]
+}
+
+patch_has_sob() {
+	grep -q '^Signed-off-by: .* <.*@.*>$' "$1"
+}
+
+run_checkpatch() {
+	(cd "$VERIFY" && ./scripts/checkpatch.pl --strict --quiet "$1")
+}
+
+run_kernel_doc() {
+	local files=() f out touched
+	mapfile -t touched < <(sed -n 's|^diff --git a/\(.*\.[ch]\) b/.*|\1|p' "$1")
+	for f in "${touched[@]}"; do
+		[ -f "$VERIFY/$f" ] && files+=("$f")
+	done
+	[ ${#files[@]} -gt 0 ] || return 0
+	out=$(cd "$VERIFY" && ./scripts/kernel-doc -none -Wall "${files[@]}" 2>&1)
+	[ -z "$out" ] || { echo "$out"; return 1; }
+}
+
+build_at_patch() {
+	local strict=()
+	[ "$1" = last ] && strict=(--strict)
+	"$TOP/scripts/build-kernel.sh" "${strict[@]}" "$VERIFY" "$OBJ" "${FRAGMENTS[@]}"
+}
+
+verify_patches() {
+	local n=0 total patch name before after last
+	total=$(wc -l <"$TOP/series")
+	while read -r name; do
+		n=$((n + 1))
+		patch=$TOP/patches/$name
+		say "patch $n/$total: $name"
+		check "patch $n/$total has a Signed-off-by: $name" patch_has_sob "$patch"
+		check "patch $n/$total passes checkpatch.pl --strict" run_checkpatch "$patch"
+		[ "$build" -eq 1 ] && before=$(count_warnings "$patch")
+		if ! git -C "$VERIFY" am -q "$patch" >/dev/null 2>&1; then
+			echo "not ok - patch $n/$total applies with git am onto $BASE_TAG"
+			git -C "$VERIFY" am --abort >/dev/null 2>&1 || true
+			return
+		fi
+		echo "ok - patch $n/$total applies with git am onto $BASE_TAG"
+		check "patch $n/$total: kernel-doc -none -Wall is quiet" run_kernel_doc "$patch"
+		[ "$build" -eq 1 ] || continue
+		last=no
+		[ "$n" -eq "$total" ] && last=last
+		check "patch $n/$total builds (debug config, bzImage and modules)" build_at_patch "$last"
+		after=$(count_warnings "$patch")
+		check "patch $n/$total adds no W=1 or sparse warning" no_new_warnings "$before" "$after"
+	done <"$TOP/series"
+}
+
+quilt_push() {
+	local out
+	fresh_tree "$QUILT_TREE"
+	out=$(cd "$QUILT_TREE" && QUILT_PATCHES=$TOP/patches QUILT_SERIES=$TOP/series \
+		QUILTRC=/dev/null quilt push -a --fuzz=0 2>&1) || { echo "$out"; return 1; }
+	echo "$out"
+	! grep -qiE 'fuzz|offset' <<<"$out"
+}
+
+# The applied tree, exported again, must give back what the project holds.
+export_round_trip() {
+	local out root rc=0
+	out=$(mktemp -d)
+	"$TOP/scripts/export.sh" --from "$VERIFY" --to "$out" 2>/dev/null
+	diff -ru "$TOP/patches" "$out/patches" || rc=1
+	diff -u "$TOP/series" "$out/series" || rc=1
+	for root in Documentation drivers include kernel lib samples tools; do
+		[ -e "$TOP/$root" ] || [ -e "$out/$root" ] || continue
+		diff -ru "$TOP/$root" "$out/$root" || rc=1
+	done
+	rm -rf "$out"
+	return "$rc"
+}
+
+main() {
+	command -v quilt >/dev/null || die "quilt is missing: run scripts/install-deps.sh"
+	fresh_tree "$VERIFY"
+	verify_patches
+	check "quilt push -a applies the series with no fuzz and no offset" quilt_push
+	check "patches/, series and the mirrored files equal the export of the applied series" \
+		export_round_trip
+}
+
+main
