@@ -52,3 +52,41 @@ check() {
 patch_c_files() {
 	sed -n 's|^diff --git a/\(.*\.c\) b/.*|\1|p' "$1"
 }
+
+# A clone of the kernel repository at the tag, reused between runs so that
+# builds stay incremental; remade when KERNEL_SRC points elsewhere.
+fresh_tree() {
+	local tree=$1
+	if [ -d "$tree/.git" ] &&
+	   [ "$(git -C "$tree" config remote.origin.url)" != "$KERNEL_REPO" ]; then
+		rm -rf "$tree"
+	fi
+	if [ ! -d "$tree/.git" ]; then
+		say "cloning $KERNEL_REPO into $tree"
+		git clone -q --shared --no-checkout "$KERNEL_REPO" "$tree"
+	fi
+	git -C "$tree" am --abort >/dev/null 2>&1 || true
+	git -C "$tree" checkout -q -f --detach "$BASE_TAG"
+	git -C "$tree" clean -fdqx
+}
+
+
+# git_am TREE PATCH: apply one patch; the commit keeps the patch's author.
+# The committer is set here so that git am works without a git identity.
+git_am() {
+	git -C "$1" -c user.name="${GIT_COMMITTER_NAME:-kseries}" \
+		-c user.email="${GIT_COMMITTER_EMAIL:-kseries@localhost}" am -q "$2"
+}
+
+# The tree the series is applied to for checks, "make run" and "make check".
+SERIES_TREE=$BUILD_DIR/verify
+
+# Apply the series to $SERIES_TREE unless it already holds it.
+ensure_series_tree() {
+	local want have
+	want=$(wc -l <"$TOP/series")
+	have=$(git -C "$SERIES_TREE" rev-list --count "$BASE_TAG..HEAD" 2>/dev/null || echo none)
+	if [ "$have" != "$want" ] || [ -n "$(git -C "$SERIES_TREE" status --porcelain 2>/dev/null)" ]; then
+		"$TOP/scripts/apply.sh" --tree "$SERIES_TREE"
+	fi
+}

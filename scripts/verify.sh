@@ -34,30 +34,11 @@ esac
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-VERIFY=$BUILD_DIR/verify
+VERIFY=$SERIES_TREE
 QUILT_TREE=$BUILD_DIR/quilt
 OBJ=$BUILD_DIR/obj/debug
 FRAGMENTS=("$TOP/configs/base.config" "$TOP/configs/series.config"
 	   "$TOP/configs/debug.config")
-
-# A clone of the kernel repository at the tag, reused between runs so that
-# builds stay incremental; remade when KERNEL_SRC points elsewhere.
-fresh_tree() {
-	local tree=$1
-	if [ -d "$tree/.git" ] &&
-	   [ "$(git -C "$tree" config remote.origin.url)" != "$KERNEL_REPO" ]; then
-		rm -rf "$tree"
-	fi
-	if [ ! -d "$tree/.git" ]; then
-		say "cloning $KERNEL_REPO into $tree"
-		git clone -q --shared --no-checkout "$KERNEL_REPO" "$tree"
-		git -C "$tree" config user.name "kseries verify"
-		git -C "$tree" config user.email "verify@localhost"
-	fi
-	git -C "$tree" am --abort >/dev/null 2>&1 || true
-	git -C "$tree" checkout -q -f --detach "$BASE_TAG"
-	git -C "$tree" clean -fdqx
-}
 
 # Warnings that W=1 and sparse give, in $VERIFY as it is, on the .c files
 # that PATCH touches and that exist.
@@ -114,7 +95,7 @@ verify_patches() {
 		check "patch $n/$total has a Signed-off-by: $name" patch_has_sob "$patch"
 		check "patch $n/$total passes checkpatch.pl --strict" run_checkpatch "$patch"
 		[ "$build" -eq 1 ] && before=$(count_warnings "$patch")
-		if ! git -C "$VERIFY" am -q "$patch" >/dev/null 2>&1; then
+		if ! git_am "$VERIFY" "$patch" >/dev/null 2>&1; then
 			echo "not ok - patch $n/$total applies with git am onto $BASE_TAG"
 			git -C "$VERIFY" am --abort >/dev/null 2>&1 || true
 			return

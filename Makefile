@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: GPL-2.0
+# The front door. Each target is one script in scripts/; every script has --help.
+
+.PHONY: help run shell check check-quick apply import export verify kunit docs deps fetch lint clean
+
+help:
+	@echo "make run          build and boot the patched kernel, and tour every feature"
+	@echo "make check        all tests: verify the series, docs, KUnit (UML), guest tests on a debug kernel"
+	@echo "make shell        boot the patched kernel to a shell"
+	@echo "make check-quick  checkpatch, git am, quilt, export round trip, docs: no kernel build"
+	@echo "make apply        apply the series as commits in build/linux (development worktree)"
+	@echo "make import       fold edits of the mirrored files into the commits of build/linux"
+	@echo "make export       write build/linux's commits to patches/, series and the mirrored files"
+	@echo "make verify       scripts/verify.sh: per-patch checks and bisectable builds"
+	@echo "make kunit        the KUnit suites under UML"
+	@echo "make lint         shellcheck the project's scripts"
+	@echo "make clean        remove build/ (the downloaded kernel in ~/.cache/kseries stays)"
+
+run:
+	scripts/run.sh
+
+shell:
+	scripts/run.sh --shell
+
+check:
+	scripts/check.sh
+
+check-quick:
+	scripts/check.sh --quick
+
+apply:
+	scripts/apply.sh
+
+import:
+	scripts/import.sh
+
+export:
+	scripts/export.sh
+
+verify:
+	scripts/verify.sh
+
+kunit:
+	scripts/kunit.sh
+
+docs:
+	scripts/check-docs.sh
+
+deps:
+	scripts/install-deps.sh
+
+fetch:
+	scripts/fetch-kernel.sh
+
+lint:
+	shellcheck -x scripts/*.sh .ci/run
+	shellcheck -s sh guest/init guest/*.sh guest/tests/*.sh
+
+clean:
+	rm -rf build
