@@ -46,4 +46,5 @@ while read -r name; do
 	git_am "$tree" "$TOP/patches/$name" ||
 		die "patches/$name does not apply to $BASE_TAG: fix the patch, or apply by hand in $tree and 'make export'"
 done <"$TOP/series"
+series_stamp >"$(stamp_file "$tree")"
 say "applied $(wc -l <"$TOP/series") patches in $tree"

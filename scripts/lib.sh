@@ -65,6 +65,7 @@ fresh_tree() {
 		say "cloning $KERNEL_REPO into $tree"
 		git clone -q --shared --no-checkout "$KERNEL_REPO" "$tree"
 	fi
+	rm -f "$(stamp_file "$tree")"
 	git -C "$tree" am --abort >/dev/null 2>&1 || true
 	git -C "$tree" checkout -q -f --detach "$BASE_TAG"
 	git -C "$tree" clean -fdqx
@@ -81,12 +82,18 @@ git_am() {
 # The tree the series is applied to for checks, "make run" and "make check".
 SERIES_TREE=$BUILD_DIR/verify
 
-# Apply the series to $SERIES_TREE unless it already holds it.
+# A fingerprint of the series, kept in a tree the series was applied to.
+series_stamp() {
+	cat "$TOP/series" "$TOP"/patches/*.patch | sha256sum | cut -d' ' -f1
+}
+stamp_file() { echo "$1/.git/kseries-series"; }
+
+# Apply the series to $SERIES_TREE unless it already holds this very series.
 ensure_series_tree() {
-	local want have
-	want=$(wc -l <"$TOP/series")
-	have=$(git -C "$SERIES_TREE" rev-list --count "$BASE_TAG..HEAD" 2>/dev/null || echo none)
-	if [ "$have" != "$want" ] || [ -n "$(git -C "$SERIES_TREE" status --porcelain 2>/dev/null)" ]; then
+	local stamp
+	stamp=$(cat "$(stamp_file "$SERIES_TREE")" 2>/dev/null || true)
+	if [ "$stamp" != "$(series_stamp)" ] ||
+	   [ -n "$(git -C "$SERIES_TREE" status --porcelain 2>/dev/null)" ]; then
 		"$TOP/scripts/apply.sh" --tree "$SERIES_TREE"
 	fi
 }

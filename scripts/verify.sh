@@ -109,6 +109,7 @@ verify_patches() {
 		after=$(count_warnings "$patch")
 		check "patch $n/$total adds no W=1 or sparse warning" no_new_warnings "$before" "$after"
 	done <"$TOP/series"
+	if [ "$n" -eq "$total" ]; then series_stamp >"$(stamp_file "$VERIFY")"; fi
 }
 
 quilt_push() {

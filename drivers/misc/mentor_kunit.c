@@ -8,10 +8,11 @@
 
 #include <kunit/test.h>
 #include <linux/completion.h>
-#include <linux/kthread.h>
 #include <linux/irqflags.h>
+#include <linux/kthread.h>
 #include <linux/mentor.h>
 #include <linux/module.h>
+#include <linux/sched/task.h>
 
 static const u32 mentor_test_initial[MENTOR_NR_REGS] = { 40, 41, 42, 43, 44, 0 };
 
