@@ -6,7 +6,9 @@ kmemleak=/sys/kernel/debug/kmemleak
 # Forget what boot allocated: only leaks made by the tests count.
 [ -w $kmemleak ] && echo clear >$kmemleak
 
-for test in /guest/tests/*.sh; do
+# kseries_tests=GLOB on the kernel command line runs only matching tests.
+for test in /guest/tests/${kseries_tests:-*}.sh; do
+	[ -f "$test" ] || { echo "not ok - no guest test matches '$kseries_tests'"; continue; }
 	name=${test##*/}
 	name=${name%.sh}
 	echo "# test: $name"

@@ -16,6 +16,7 @@ initramfs from scripts/mkinitramfs.sh, and power it off when done.
 --mode shell    an interactive shell on the console
 --timeout S     kill QEMU after S seconds (default 900; none for shell)
 --add DIR       copy DIR's contents into the guest's root (repeatable)
+--tests GLOB    in check mode, run only guest/tests/GLOB.sh (e.g. '40-*')
 --out DIR       where logs go (default build/guest)
 USAGE
 }
@@ -23,7 +24,7 @@ USAGE
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-mode=tour timeout=900 out=$BUILD_DIR/guest adds=()
+mode=tour timeout=900 out=$BUILD_DIR/guest adds=() tests='*'
 while [ $# -gt 1 ]; do
 	case "$1" in
 	-h|--help) usage; exit 0 ;;
@@ -31,6 +32,7 @@ while [ $# -gt 1 ]; do
 	--timeout) timeout=$2; shift 2 ;;
 	--add) adds+=("$2"); shift 2 ;;
 	--out) out=$2; shift 2 ;;
+	--tests) tests=$2; shift 2 ;;
 	*) usage >&2; exit 2 ;;
 	esac
 done
@@ -50,7 +52,7 @@ if [ "${KSERIES_KVM:-0}" = 1 ] && [ -w /dev/kvm ]; then accel=(-enable-kvm -cpu 
 
 qemu=(qemu-system-x86_64 "${accel[@]}" -m 1024 -smp 2 -no-reboot
       -kernel "$kernel" -initrd "$out/initramfs.cpio.gz" -nographic
-      -append "console=ttyS0 panic=-1 kseries_mode=$mode")
+      -append "console=ttyS0 panic=-1 kseries_mode=$mode kseries_tests=$tests")
 
 case "$mode" in
 shell)
