@@ -54,7 +54,7 @@ fetch:
 
 lint:
 	shellcheck -x scripts/*.sh .ci/run
-	shellcheck -s sh guest/init guest/*.sh guest/tests/*.sh
+	shellcheck -x -s sh guest/init guest/*.sh guest/tests/*.sh
 
 clean:
 	rm -rf build

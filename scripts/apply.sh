@@ -4,7 +4,7 @@ set -euo pipefail
 
 usage() {
 	cat <<USAGE
-Usage: scripts/apply.sh [--tree DIR]
+Usage: scripts/apply.sh [--tree DIR] [--force]
 
 Apply the series (series, patches/) with git am, as commits on top of
 v6.12.107, in a clone of the kernel repository (scripts/fetch-kernel.sh;
@@ -12,25 +12,27 @@ KERNEL_SRC=/path/to/linux to use your own tree).
 
 DIR defaults to the development worktree build/linux, on branch kseries.
 What was there before is kept on a branch named backup/<date> when it had
-commits; uncommitted changes stop the script.
+commits; uncommitted changes stop the script, unless --force (which
+discards them: for trees the scripts manage, such as build/verify).
 USAGE
 }
 
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-tree=$WORKTREE
-case "${1:-}" in
--h|--help) usage; exit 0 ;;
---tree) tree=${2:?}; shift 2 ;;
-"") ;;
-*) usage >&2; exit 2 ;;
-esac
-[ $# -eq 0 ] || { usage >&2; exit 2; }
+tree=$WORKTREE force=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-h|--help) usage; exit 0 ;;
+	--tree) tree=${2:?}; shift 2 ;;
+	--force) force=1; shift ;;
+	*) usage >&2; exit 2 ;;
+	esac
+done
 
 "$TOP/scripts/fetch-kernel.sh" >/dev/null
 
-if [ -d "$tree/.git" ]; then
+if [ -d "$tree/.git" ] && [ "$force" -eq 0 ]; then
 	[ -z "$(git -C "$tree" status --porcelain)" ] ||
 		die "$tree has uncommitted or untracked changes: commit them (and 'make export'), or remove them, then apply again"
 	if [ "$(git -C "$tree" rev-parse HEAD)" != "$(git -C "$tree" rev-parse "$BASE_TAG^{commit}")" ]; then

@@ -94,6 +94,6 @@ ensure_series_tree() {
 	stamp=$(cat "$(stamp_file "$SERIES_TREE")" 2>/dev/null || true)
 	if [ "$stamp" != "$(series_stamp)" ] ||
 	   [ -n "$(git -C "$SERIES_TREE" status --porcelain 2>/dev/null)" ]; then
-		"$TOP/scripts/apply.sh" --tree "$SERIES_TREE"
+		"$TOP/scripts/apply.sh" --force --tree "$SERIES_TREE"
 	fi
 }

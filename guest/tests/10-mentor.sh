@@ -2,6 +2,7 @@
 # mentor through debugfs: initial values, writes, the counter, refusals,
 # and a clean unload and reload.
 # shellcheck shell=sh
+# shellcheck source=guest/lib.sh
 . /guest/lib.sh
 
 regs=/sys/kernel/debug/mentor/regs

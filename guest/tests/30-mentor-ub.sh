@@ -3,6 +3,7 @@
 # one, and the kernel must carry on. The reports are declared in
 # guest/expected-reports.txt, so the host accepts them and only them.
 # shellcheck shell=sh
+# shellcheck source=guest/lib.sh
 . /guest/lib.sh
 
 trigger=/sys/kernel/debug/mentor/provoke_ub

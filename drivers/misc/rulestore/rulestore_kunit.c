@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for the rule store behind /dev/rulestore, each on a private
+ * store: rule validation, dedupe, order, limits, removal, snapshot sizes
+ * and the generation number.
+ */
+
+#include <kunit/test.h>
+#include <linux/module.h>
+#include <linux/string.h>
+#include <linux/user_namespace.h>
+#include <uapi/linux/rulestore.h>
+
+#include "store.h"
+
+static const struct rule_store_limits rs_test_no_limits = {
+	.rules_per_uid = UINT_MAX,
+	.rules = UINT_MAX,
+};
+
+static int rs_test_add(struct rule_store *store, u32 uid, const char *rule)
+{
+	return rule_store_add(store, KUIDT_INIT(uid), rule, strlen(rule),
+			      &rs_test_no_limits);
+}
+
+/* A snapshot of @uid (or all), as "uid:rule," text, for comparisons. */
+static const char *rs_test_list(struct kunit *test, struct rule_store *store,
+				const u32 *uid)
+{
+	struct rule_store_snapshot snap;
+	const struct rulestore_record *rec;
+	kuid_t kuid = KUIDT_INIT(uid ? *uid : 0);
+	char *text, *pos;
+	size_t off;
+
+	KUNIT_ASSERT_EQ(test, rule_store_snapshot(store, uid ? &kuid : NULL,
+						  &init_user_ns, SIZE_MAX,
+						  &snap), 0);
+	text = kunit_kzalloc(test, snap.len * 2 + 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, text);
+	pos = text;
+	for (off = 0; off < snap.len; off += RULESTORE_RECORD_SIZE(rec->len)) {
+		rec = snap.records + off;
+		pos += sprintf(pos, "%u:%.*s,", rec->uid, rec->len, rec->rule);
+	}
+	rule_store_snapshot_free(&snap);
+	return text;
+}
+
+struct rs_test_rule {
+	const char *desc;
+	const char *bytes;
+	u32 len;
+	bool valid;
+};
+
+#define RS_RULE(_desc, _bytes, _valid) \
+	{ .desc = _desc, .bytes = _bytes, .len = sizeof(_bytes) - 1, .valid = _valid }
+
+static const char rs_test_long[RULESTORE_RULE_MAX + 2] = {
+	[0 ... RULESTORE_RULE_MAX] = 'x',
+};
+
+static const struct rs_test_rule rs_test_rules[] = {
+	RS_RULE("ASCII", "allow /tmp", true),
+	RS_RULE("two-byte UTF-8", "caf\xc3\xa9", true),
+	RS_RULE("three-byte UTF-8", "\xe2\x82\xac 5", true),
+	RS_RULE("four-byte UTF-8", "\xf0\x9f\x94\x92", true),
+	RS_RULE("U+10FFFF", "\xf4\x8f\xbf\xbf", true),
+	{ .desc = "255 bytes", .bytes = rs_test_long, .len = 255, .valid = true },
+	{ .desc = "256 bytes", .bytes = rs_test_long, .len = 256, .valid = false },
+	{ .desc = "empty", .bytes = "", .len = 0, .valid = false },
+	RS_RULE("NUL inside", "a\0b", false),
+	RS_RULE("lone continuation byte", "a\x80", false),
+	RS_RULE("overlong two bytes", "\xc0\xaf", false),
+	RS_RULE("overlong three bytes", "\xe0\x80\xaf", false),
+	RS_RULE("surrogate", "\xed\xa0\x80", false),
+	RS_RULE("above U+10FFFF", "\xf4\x90\x80\x80", false),
+	RS_RULE("lead byte 0xf5", "\xf5\x80\x80\x80", false),
+	RS_RULE("truncated sequence", "ok\xe2\x82", false),
+	RS_RULE("bad continuation", "\xe2\x28\xa1", false),
+};
+
+static void rs_test_rule_desc(const struct rs_test_rule *rule, char *desc)
+{
+	strscpy(desc, rule->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(rs_test_rules, rs_test_rules, rs_test_rule_desc);
+
+static void rule_store_rule_validation_test(struct kunit *test)
+{
+	const struct rs_test_rule *rule = test->param_value;
+	struct rule_store *store = test->priv;
+
+	KUNIT_EXPECT_EQ(test, rule_store_rule_valid(rule->bytes, rule->len),
+			rule->valid);
+	KUNIT_EXPECT_EQ(test, rule_store_add(store, KUIDT_INIT(1), rule->bytes,
+					     rule->len, &rs_test_no_limits),
+			rule->valid ? 0 : -EINVAL);
+}
+
+static void rule_store_invalid_uid_test(struct kunit *test)
+{
+	struct rule_store *store = test->priv;
+
+	KUNIT_EXPECT_EQ(test, rule_store_add(store, INVALID_UID, "a", 1,
+					     &rs_test_no_limits), -EINVAL);
+	KUNIT_EXPECT_EQ(test, rule_store_del(store, INVALID_UID, "a", 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, rule_store_clear(store, INVALID_UID), -EINVAL);
+}
+
+static void rule_store_dedupe_test(struct kunit *test)
+{
+	struct rule_store *store = test->priv;
+	struct rule_store_info info;
+
+	KUNIT_EXPECT_EQ(test, rs_test_add(store, 1000, "allow"), 0);
+	KUNIT_EXPECT_EQ(test, rs_test_add(store, 1000, "allow"), -EEXIST);
+	/* The same bytes for another uid are another rule. */
+	KUNIT_EXPECT_EQ(test, rs_test_add(store, 1001, "allow"), 0);
+	/* A prefix is not the same rule. */
+	KUNIT_EXPECT_EQ(test, rs_test_add(store, 1000, "allo"), 0);
+
+	rule_store_info(store, &info);
+	KUNIT_EXPECT_EQ(test, info.nr_rules, 3);
+	KUNIT_EXPECT_EQ(test, info.nr_uids, 2);
+}
+
+static void rule_store_order_test(struct kunit *test)
+{
+	struct rule_store *store = test->priv;
+	const u32 uid = 5;
+
+	KUNIT_ASSERT_EQ(test, rs_test_add(store, 9, "z"), 0);
+	KUNIT_ASSERT_EQ(test, rs_test_add(store, 5, "c"), 0);
+	KUNIT_ASSERT_EQ(test, rs_test_add(store, 5, "a"), 0);
+	KUNIT_ASSERT_EQ(test, rs_test_add(store, 5, "b"), 0);
+	KUNIT_ASSERT_EQ(test, rs_test_add(store, 3, "y"), 0);
+
+	/* Insertion order within a uid; uids in increasing order. */
+	KUNIT_EXPECT_STREQ(test, rs_test_list(test, store, &uid), "5:c,5:a,5:b,");
+	KUNIT_EXPECT_STREQ(test, rs_test_list(test, store, NULL),
+			   "3:y,5:c,5:a,5:b,9:z,");
+}
+
+static void rule_store_per_uid_limit_test(struct kunit *test)
+{
+	const struct rule_store_limits limits = { .rules_per_uid = 2, .rules = 100 };
+	struct rule_store *store = test->priv;
+
+	KUNIT_EXPECT_EQ(test, rule_store_add(store, KUIDT_INIT(1), "a", 1, &limits), 0);
+	KUNIT_EXPECT_EQ(test, rule_store_add(store, KUIDT_INIT(1), "b", 1, &limits), 0);
+	KUNIT_EXPECT_EQ(test, rule_store_add(store, KUIDT_INIT(1), "c", 1, &limits),
+			-ENOSPC);
+	/* An existing rule is still -EEXIST, not -ENOSPC. */
+	KUNIT_EXPECT_EQ(test, rule_store_add(store, KUIDT_INIT(1), "a", 1, &limits),
+			-EEXIST);
+	KUNIT_EXPECT_EQ(test, rule_store_add(store, KUIDT_INIT(2), "c", 1, &limits), 0);
+	/* Room again after a removal. */
+	KUNIT_EXPECT_EQ(test, rule_store_del(store, KUIDT_INIT(1), "a", 1), 0);
+	KUNIT_EXPECT_EQ(test, rule_store_add(store, KUIDT_INIT(1), "c", 1, &limits), 0);
+}
+
+static void rule_store_total_limit_test(struct kunit *test)
+{
+	const struct rule_store_limits limits = { .rules_per_uid = 100, .rules = 3 };
+	struct rule_store *store = test->priv;
+
+	KUNIT_EXPECT_EQ(test, rule_store_add(store, KUIDT_INIT(1), "a", 1, &limits), 0);
+	KUNIT_EXPECT_EQ(test, rule_store_add(store, KUIDT_INIT(2), "a", 1, &limits), 0);
+	KUNIT_EXPECT_EQ(test, rule_store_add(store, KUIDT_INIT(3), "a", 1, &limits), 0);
+	KUNIT_EXPECT_EQ(test, rule_store_add(store, KUIDT_INIT(4), "a", 1, &limits),
+			-ENOSPC);
+	KUNIT_EXPECT_EQ(test, rule_store_clear(store, KUIDT_INIT(2)), 0);
+	KUNIT_EXPECT_EQ(test, rule_store_add(store, KUIDT_INIT(4), "a", 1, &limits), 0);
+}
+
+static void rule_store_removal_test(struct kunit *test)
+{
+	struct rule_store *store = test->priv;
+	struct rule_store_info info;
+	const u32 uid = 7;
+
+	KUNIT_EXPECT_EQ(test, rule_store_del(store, KUIDT_INIT(7), "a", 1), -ENOENT);
+	KUNIT_EXPECT_EQ(test, rule_store_clear(store, KUIDT_INIT(7)), -ENOENT);
+
+	KUNIT_ASSERT_EQ(test, rs_test_add(store, 7, "a"), 0);
+	KUNIT_ASSERT_EQ(test, rs_test_add(store, 7, "b"), 0);
+	KUNIT_ASSERT_EQ(test, rs_test_add(store, 7, "c"), 0);
+	KUNIT_ASSERT_EQ(test, rs_test_add(store, 8, "d"), 0);
+
+	KUNIT_EXPECT_EQ(test, rule_store_del(store, KUIDT_INIT(7), "b", 1), 0);
+	KUNIT_EXPECT_EQ(test, rule_store_del(store, KUIDT_INIT(7), "b", 1), -ENOENT);
+	KUNIT_EXPECT_STREQ(test, rs_test_list(test, store, &uid), "7:a,7:c,");
+
+	KUNIT_EXPECT_EQ(test, rule_store_clear(store, KUIDT_INIT(7)), 0);
+	KUNIT_EXPECT_EQ(test, rule_store_clear(store, KUIDT_INIT(7)), -ENOENT);
+	KUNIT_EXPECT_STREQ(test, rs_test_list(test, store, NULL), "8:d,");
+
+	/* Deleting a uid's last rule forgets the uid. */
+	KUNIT_EXPECT_EQ(test, rule_store_del(store, KUIDT_INIT(8), "d", 1), 0);
+	rule_store_info(store, &info);
+	KUNIT_EXPECT_EQ(test, info.nr_rules, 0);
+	KUNIT_EXPECT_EQ(test, info.nr_uids, 0);
+}
+
+static void rule_store_snapshot_size_test(struct kunit *test)
+{
+	struct rule_store *store = test->priv;
+	struct rule_store_snapshot snap;
+	const struct rulestore_record *rec;
+	size_t need;
+
+	/* An empty store: no records, success. */
+	KUNIT_ASSERT_EQ(test, rule_store_snapshot(store, NULL, &init_user_ns, 0,
+						  &snap), 0);
+	KUNIT_EXPECT_EQ(test, snap.len, 0);
+	KUNIT_EXPECT_EQ(test, snap.count, 0);
+	rule_store_snapshot_free(&snap);
+
+	KUNIT_ASSERT_EQ(test, rs_test_add(store, 1, "abcdefgh"), 0);	/* 8 + 8 */
+	KUNIT_ASSERT_EQ(test, rs_test_add(store, 1, "a"), 0);		/* 8 + 8 */
+	KUNIT_ASSERT_EQ(test, rs_test_add(store, 2, "abcdefghi"), 0);	/* 8 + 16 */
+	need = 16 + 16 + 24;
+
+	KUNIT_EXPECT_EQ(test, rule_store_snapshot(store, NULL, &init_user_ns,
+						  need - 1, &snap), -ERANGE);
+	KUNIT_EXPECT_EQ(test, snap.len, need);
+	KUNIT_EXPECT_NULL(test, snap.records);
+
+	KUNIT_ASSERT_EQ(test, rule_store_snapshot(store, NULL, &init_user_ns,
+						  need, &snap), 0);
+	KUNIT_EXPECT_EQ(test, snap.len, need);
+	KUNIT_EXPECT_EQ(test, snap.count, 3);
+	/* The padding after "a" is zero: no stale kernel memory leaks out. */
+	rec = snap.records + 16;
+	KUNIT_EXPECT_EQ(test, rec->len, 1);
+	KUNIT_EXPECT_TRUE(test, !memchr_inv(rec->rule + 1, 0, 7));
+	rule_store_snapshot_free(&snap);
+}
+
+static void rule_store_generation_test(struct kunit *test)
+{
+	struct rule_store *store = test->priv;
+	struct rule_store_snapshot snap;
+	struct rule_store_info info;
+	u64 gen;
+
+	rule_store_info(store, &info);
+	gen = info.generation;
+
+	KUNIT_ASSERT_EQ(test, rs_test_add(store, 1, "a"), 0);
+	rule_store_info(store, &info);
+	KUNIT_EXPECT_NE(test, info.generation, gen);
+	gen = info.generation;
+
+	/* Failures and reads change nothing. */
+	KUNIT_EXPECT_EQ(test, rs_test_add(store, 1, "a"), -EEXIST);
+	KUNIT_EXPECT_EQ(test, rule_store_del(store, KUIDT_INIT(1), "b", 1), -ENOENT);
+	KUNIT_ASSERT_EQ(test, rule_store_snapshot(store, NULL, &init_user_ns,
+						  SIZE_MAX, &snap), 0);
+	KUNIT_EXPECT_EQ(test, snap.generation, gen);
+	rule_store_snapshot_free(&snap);
+	rule_store_info(store, &info);
+	KUNIT_EXPECT_EQ(test, info.generation, gen);
+
+	KUNIT_ASSERT_EQ(test, rule_store_del(store, KUIDT_INIT(1), "a", 1), 0);
+	rule_store_info(store, &info);
+	KUNIT_EXPECT_NE(test, info.generation, gen);
+	gen = info.generation;
+
+	KUNIT_ASSERT_EQ(test, rs_test_add(store, 1, "a"), 0);
+	KUNIT_ASSERT_EQ(test, rule_store_clear(store, KUIDT_INIT(1)), 0);
+	rule_store_info(store, &info);
+	KUNIT_EXPECT_NE(test, info.generation, gen);
+}
+
+static int rule_store_test_init(struct kunit *test)
+{
+	struct rule_store *store;
+
+	store = kunit_kzalloc(test, sizeof(*store), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, store);
+	rule_store_init(store);
+	test->priv = store;
+	return 0;
+}
+
+static void rule_store_test_exit(struct kunit *test)
+{
+	rule_store_destroy(test->priv);
+}
+
+static struct kunit_case rule_store_test_cases[] = {
+	KUNIT_CASE_PARAM(rule_store_rule_validation_test, rs_test_rules_gen_params),
+	KUNIT_CASE(rule_store_invalid_uid_test),
+	KUNIT_CASE(rule_store_dedupe_test),
+	KUNIT_CASE(rule_store_order_test),
+	KUNIT_CASE(rule_store_per_uid_limit_test),
+	KUNIT_CASE(rule_store_total_limit_test),
+	KUNIT_CASE(rule_store_removal_test),
+	KUNIT_CASE(rule_store_snapshot_size_test),
+	KUNIT_CASE(rule_store_generation_test),
+	{}
+};
+
+static struct kunit_suite rule_store_test_suite = {
+	.name = "rulestore_store",
+	.init = rule_store_test_init,
+	.exit = rule_store_test_exit,
+	.test_cases = rule_store_test_cases,
+};
+
+kunit_test_suite(rule_store_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the rulestore rule store");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
