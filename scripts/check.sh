@@ -44,24 +44,36 @@ mkdir -p "$BUILD_DIR"
 start_all=$(now)
 timings=()
 
-# stage NAME COMMAND...: run a stage, keep its result lines, time it. A
-# stage that fails without saying what failed still counts as a failure.
+# stage NAME COMMAND...: run a stage, show and keep its result lines as
+# they come, time it. A stage that fails without saying what failed still
+# counts as a failure.
 stage() {
-	local name=$1 start rc=0 out
+	local name=$1 start rc status line failed=0
 	shift
 	start=$(now)
 	say "[$name] $*"
-	out=$(mktemp)
-	"$@" >"$out" || rc=$?
-	grep -E '^(ok|not ok) ' "$out" | sed "s/^\(ok\|not ok\) - /\1 - [$name] /" | tee -a "$TAP"
-	grep -E '^#' "$out" || true
-	if [ "$rc" -ne 0 ] && ! grep -q '^not ok ' "$out"; then
+	status=$(mktemp)
+	{ "$@" || echo "$?" >"$status"; } | while IFS= read -r line; do
+		case "$line" in
+		"ok - "*)
+			echo "ok - [$name] ${line#ok - }" | tee -a "$TAP"
+			;;
+		"not ok - "*)
+			echo "not ok - [$name] ${line#not ok - }" | tee -a "$TAP"
+			;;
+		"#"*)
+			echo "$line"
+			;;
+		esac
+	done
+	rc=$(cat "$status")
+	rm -f "$status"
+	grep -q "^not ok - \[$name\]" "$TAP" && failed=1
+	if [ -n "$rc" ] && [ "$failed" -eq 0 ]; then
 		echo "not ok - [$name] the stage exited with status $rc" | tee -a "$TAP"
 	fi
-	rm -f "$out"
 	timings+=("$(printf '%-7s %4d s' "$name" $(($(now) - start)))")
 	say "[$name] done in $(($(now) - start)) s"
-	return 0
 }
 
 fetch() {
