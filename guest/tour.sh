@@ -43,6 +43,7 @@ say "Loading mentor_kunit runs the suite; its KTAP results are in debugfs."
 run modprobe mentor_kunit
 run "grep -E '^ *(not )?ok' /sys/kernel/debug/kunit/mentor/results"
 run rmmod mentor_kunit
+say "(The suite leaves the registers at their initial values.)"
 
 heading "mentor: deliberate undefined behaviour, caught by UBSAN"
 say "CONFIG_MENTOR_UB_TRIGGER adds an LKDTM-style trigger. Reading past the register array is undefined behaviour; UBSAN reports it and the kernel carries on."

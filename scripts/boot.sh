@@ -50,9 +50,13 @@ say "making the initramfs"
 accel=(-accel tcg)
 if [ "${KSERIES_KVM:-0}" = 1 ] && [ -w /dev/kvm ]; then accel=(-enable-kvm -cpu host); fi
 
+# The tour and the shell are for people: boot quietly. The tests want
+# every kernel message on the console.
+quiet=quiet
+[ "$mode" = check ] && quiet=
 qemu=(qemu-system-x86_64 "${accel[@]}" -m 1024 -smp 2 -no-reboot
       -kernel "$kernel" -initrd "$out/initramfs.cpio.gz" -nographic
-      -append "console=ttyS0 panic=-1 kseries_mode=$mode kseries_tests=$tests")
+      -append "console=ttyS0 panic=-1 $quiet kseries_mode=$mode kseries_tests=$tests")
 
 case "$mode" in
 shell)
