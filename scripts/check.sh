@@ -91,7 +91,9 @@ guest() {
 		echo "not ok - the debug kernel of this run built, so the guest tests could run"
 		return
 	fi
-	"$TOP/scripts/boot.sh" --mode check --timeout 900 --out "$out" "$BUILD_DIR/obj/debug" ||
+	"$TOP/scripts/build-payload.sh" "$SERIES_TREE" "$BUILD_DIR/obj/debug" "$BUILD_DIR/payload"
+	"$TOP/scripts/boot.sh" --mode check --timeout 900 --out "$out" \
+		--add "$BUILD_DIR/payload" "$BUILD_DIR/obj/debug" ||
 		echo "# QEMU exited with status $?"
 	"$TOP/scripts/guest-report.sh" "$out/console.log" "$out/results.tap"
 }

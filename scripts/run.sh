@@ -35,5 +35,7 @@ ensure_series_tree
 say "step 3/4: building the kernel in $obj (cold: a few minutes; then seconds)"
 "$TOP/scripts/build-kernel.sh" --strict "$SERIES_TREE" "$obj" "$TOP/configs/base.config" \
 	"$TOP/configs/series.config" "$TOP/configs/run.config"
+"$TOP/scripts/build-payload.sh" "$SERIES_TREE" "$obj" "$BUILD_DIR/payload-run"
 say "step 4/4: booting it in QEMU ($mode)"
-exec "$TOP/scripts/boot.sh" --mode "$mode" --timeout 600 --out "$BUILD_DIR/guest-$mode" "$obj"
+exec "$TOP/scripts/boot.sh" --mode "$mode" --timeout 600 --out "$BUILD_DIR/guest-$mode" \
+	--add "$BUILD_DIR/payload-run" "$obj"

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+set -euo pipefail
+
+usage() {
+	cat <<USAGE
+Usage: scripts/build-payload.sh SRC OBJ OUT
+
+Build the user-space programs of the series from the kernel tree SRC
+(configured and built in OBJ), statically linked, and install them under
+OUT/guest/bin for the guest's initramfs (scripts/boot.sh --add OUT):
+rulectl, and the rulestore kselftests as 64- and 32-bit programs.
+Programs the tree does not have yet (earlier in the series) are skipped.
+USAGE
+}
+
+case "${1:-}" in
+-h|--help) usage; exit 0 ;;
+esac
+[ $# -eq 3 ] || { usage >&2; exit 2; }
+
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+src=$(cd "$1" && pwd)
+obj=$(cd "$2" && pwd)
+out=$3
+work=$obj/payload
+rm -rf "$out"
+mkdir -p "$out/guest/bin" "$work/selftest"
+
+# The series' uapi headers, as user space sees them.
+make -s -C "$src" O="$obj" INSTALL_HDR_PATH="$work/hdr" headers_install
+
+if [ -d "$src/tools/rulestore" ]; then
+	make -s -C "$src/tools/rulestore" OUTPUT="$work/rulectl/" \
+		LDFLAGS=-static 2>&1 | grep -v "getpwnam.*statically linked" || true
+	[ -x "$work/rulectl/rulectl" ] || die "building tools/rulestore failed"
+	install -m 755 "$work/rulectl/rulectl" "$out/guest/bin/"
+fi
+
+selftest=tools/testing/selftests/drivers/misc/rulestore
+if [ -d "$src/$selftest" ]; then
+	make -s -C "$src/$selftest" OUTPUT="$work/selftest" \
+		KHDR_INCLUDES="-isystem $work/hdr/include" LDFLAGS=-static \
+		2>&1 | grep -v "getpwnam.*statically linked" || true
+	for prog in rulestore_test rulestore_test_32; do
+		[ -x "$work/selftest/$prog" ] || die "building $selftest/$prog failed"
+		install -m 755 "$work/selftest/$prog" "$out/guest/bin/"
+	done
+fi
+say "user-space programs for the guest: $(cd "$out/guest/bin" && echo ./*)"
