@@ -53,5 +53,28 @@ run 'echo REG_INDEX_OUT_OF_BOUNDS > /sys/kernel/debug/mentor/provoke_ub'
 new_log | grep -E 'mentor|UBSAN|index|out of range'
 run cat /sys/kernel/debug/mentor/regs
 
+heading "rulestore: access-control rules per uid (/dev/rulestore, rulectl)"
+say "The rules live in the kernel; ioctls manage them. rulectl is the command-line tool (tools/rulestore). As root:"
+run modprobe rulestore
+run ls -l /dev/rulestore
+run 'rulectl add 1000 "allow /srv/www"'
+run 'rulectl add 1000 "deny /etc/shadow"'
+run 'rulectl add root "allow everything"'
+run rulectl list --all
+say "A rule is stored once per uid; removing a rule that is not there is an error too (exit status 1):"
+run 'rulectl add 1000 "allow /srv/www"; echo "exit status $?"'
+run 'rulectl del 1000 "no such rule"; echo "exit status $?"'
+say "read(2) gives the same rules as text, so cat works; info shows the limits (module parameters) and a generation number that changes on every change:"
+run cat /dev/rulestore
+run rulectl info
+say "As an ordinary user (alice, uid 1000): she sees only her own rules, and may not change any."
+grep -q '^alice:' /etc/passwd || echo 'alice:x:1000:1000:alice:/tmp:/bin/sh' >>/etc/passwd
+run "su -s /bin/sh alice -c 'rulectl list'"
+run "su -s /bin/sh alice -c 'cat /dev/rulestore'"
+run "su -s /bin/sh alice -c 'rulectl list --all; echo exit status \$?'"
+run "su -s /bin/sh alice -c 'rulectl add 1000 \"allow all\"; echo exit status \$?'"
+say "save and restore keep every rule, whatever bytes it has:"
+run 'rulectl save /tmp/rules && rulectl clear 1000 && rulectl clear 0 && rulectl restore /tmp/rules && rulectl list --all --json'
+
 heading "End of the tour"
 say "'make shell' boots this kernel to a shell; 'make check' runs every test on a debug kernel."
