@@ -76,5 +76,26 @@ run "su -s /bin/sh alice -c 'rulectl add 1000 \"allow all\"; echo exit status \$
 say "save and restore keep every rule, whatever bytes it has:"
 run 'rulectl save /tmp/rules && rulectl clear 1000 && rulectl clear 0 && rulectl restore /tmp/rules && rulectl list --all --json'
 
+heading "samples: a kprobe on vfs_open that watches chosen uids"
+say "samples/kprobes/kprobe_uid_watch.c reads the probed function's first argument portably (regs_get_kernel_argument()), logs the files that the watched uids open (ratelimited), and counts them per uid. Watch uid 1000 (alice):"
+run modprobe kprobe_uid_watch uids=1000
+log_mark
+run "echo hello > /tmp/hello.txt && chmod 644 /tmp/hello.txt && ls -i /tmp/hello.txt"
+run "su -s /bin/sh alice -c 'cat /tmp/hello.txt'"
+run "cat /tmp/hello.txt"
+new_log | grep kprobe_uid_watch
+say "The counter per watched uid (root's own cat was not counted):"
+run cat /sys/module/kprobe_uid_watch/parameters/hits
+run rmmod kprobe_uid_watch
+say "A probe that cannot be registered fails the load with its error:"
+run 'modprobe kprobe_uid_watch uids=1000 symbol=no_such_function; echo "exit status $?"'
+
+heading "samples: jiffies conversions"
+say "samples/jiffies/ prints what the conversion helpers give at this kernel's HZ, where the unsigned int results wrap, what the 64-bit helpers give instead, and an interval measured with time_after_eq():"
+log_mark
+run modprobe jiffies_sample
+new_log | sed -n 's/^jiffies_sample: //p' | head -n 40
+run rmmod jiffies_sample
+
 heading "End of the tour"
 say "'make shell' boots this kernel to a shell; 'make check' runs every test on a debug kernel."

@@ -32,6 +32,8 @@ file -L "$busybox" 2>/dev/null | grep -q 'statically linked' ||
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,root,etc,lib/modules}
+# mktemp made it 0700; the guest's unprivileged users need to reach /.
+chmod 755 "$root"
 cp "$busybox" "$root/bin/busybox"
 cp "$TOP/guest/init" "$root/init"
 chmod 755 "$root/init"
