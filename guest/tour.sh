@@ -84,11 +84,13 @@ run "echo hello > /tmp/hello.txt && chmod 644 /tmp/hello.txt && ls -i /tmp/hello
 run "su -s /bin/sh alice -c 'cat /tmp/hello.txt'"
 run "cat /tmp/hello.txt"
 new_log | grep kprobe_uid_watch
-say "The counter per watched uid (root's own cat was not counted):"
+say "The counter per watched uid: alice's su session opened busybox twice and hello.txt once; root's own cat was not counted:"
 run cat /sys/module/kprobe_uid_watch/parameters/hits
 run rmmod kprobe_uid_watch
-say "A probe that cannot be registered fails the load with its error:"
+say "A probe that cannot be registered fails the load with its error (busybox's modprobe words it vaguely; the kernel log has the error, -ENOENT):"
+log_mark
 run 'modprobe kprobe_uid_watch uids=1000 symbol=no_such_function; echo "exit status $?"'
+new_log | grep kprobe_uid_watch | sort -u
 
 heading "samples: jiffies conversions"
 say "samples/jiffies/ prints what the conversion helpers give at this kernel's HZ, where the unsigned int results wrap, what the 64-bit helpers give instead, and an interval measured with time_after_eq():"
