@@ -110,4 +110,6 @@ while read -r rel; do
 	if [ -x "$from/$rel" ]; then chmod +x "$to/$rel"; fi
 done <<<"$added"
 
+# series last: it is the mark that patches and mirror were written together.
+touch "$to/series"
 say "exported $(wc -l <"$to/series") patches from $from to $to"
