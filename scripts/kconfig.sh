@@ -7,10 +7,16 @@ usage() {
 Usage: scripts/kconfig.sh [--strict] SRC OBJ FRAGMENT...
 
 Write OBJ/.config for the kernel source SRC: "make tinyconfig", then the
-config fragments in order (later ones win), then "make olddefconfig".
+config fragments in order (later ones win), then configs/report.config,
+then "make olddefconfig".
 
---strict  fail when an option a fragment sets did not end up with that value
-          (a dependency is missing, or the option does not exist in SRC)
+configs/report.config is what every kernel needs to report a bug readably
+(CONFIG_BUG, KALLSYMS, ...): the script always fails when one of its
+options did not survive olddefconfig, with or without --strict.
+
+--strict  also fail when an option any other fragment sets did not end up
+          with that value (a dependency is missing, or the option does not
+          exist in SRC)
 USAGE
 }
 
@@ -22,33 +28,43 @@ esac
 [ $# -ge 3 ] || { usage >&2; exit 2; }
 src=$1 obj=$2
 shift 2
+must=$(cd "$(dirname "$0")/.." && pwd)/configs/report.config
 
 mkdir -p "$obj"
 obj=$(cd "$obj" && pwd)
 make -s -C "$src" O="$obj" tinyconfig >/dev/null
-"$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$@" >/dev/null
+"$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$@" "$must" >/dev/null
 make -s -C "$src" O="$obj" olddefconfig >/dev/null
 
-# Every "CONFIG_X=v" and "# CONFIG_X is not set" of the fragments, checked
-# against the result.
-missing=0
-while read -r line; do
-	case "$line" in
-	CONFIG_*=n) want="# ${line%=n} is not set" ;;
-	CONFIG_*=*) want=$line ;;
-	"# CONFIG_"*" is not set") want=$line ;;
-	*) continue ;;
-	esac
-	sym=$(printf '%s\n' "$want" | grep -o 'CONFIG_[A-Za-z0-9_]*')
-	got=$(grep -E "^(# )?${sym}[= ]" "$obj/.config" || true)
-	if [ "$got" != "$want" ] && ! { [ -z "$got" ] && [[ $want == "# "* ]]; }; then
-		echo "kconfig: wanted '$want', got '${got:-nothing}'" >&2
-		missing=$((missing + 1))
-	fi
-done < <(cat "$@")
+# missing FRAGMENT...: print every "CONFIG_X=v" and "# CONFIG_X is not
+# set" of the fragments that the result does not have, and count them.
+missing() {
+	local line want sym got n=0
+	while read -r line; do
+		case "$line" in
+		CONFIG_*=n) want="# ${line%=n} is not set" ;;
+		CONFIG_*=*) want=$line ;;
+		"# CONFIG_"*" is not set") want=$line ;;
+		*) continue ;;
+		esac
+		sym=$(printf '%s\n' "$want" | grep -o 'CONFIG_[A-Za-z0-9_]*')
+		got=$(grep -E "^(# )?${sym}[= ]" "$obj/.config" || true)
+		if [ "$got" != "$want" ] && ! { [ -z "$got" ] && [[ $want == "# "* ]]; }; then
+			echo "kconfig: wanted '$want', got '${got:-nothing}'" >&2
+			n=$((n + 1))
+		fi
+	done < <(cat "$@")
+	echo "$n"
+}
 
-if [ "$missing" -gt 0 ] && [ "$strict" -eq 1 ]; then
-	echo "kconfig: $missing option(s) did not take; see above" >&2
+n=$(missing "$must")
+if [ "$n" -gt 0 ]; then
+	echo "kconfig: $n option(s) of $must did not take: this kernel could not report a bug readably" >&2
+	exit 1
+fi
+n=$(missing "$@")
+if [ "$n" -gt 0 ] && [ "$strict" -eq 1 ]; then
+	echo "kconfig: $n option(s) did not take; see above" >&2
 	exit 1
 fi
 exit 0
