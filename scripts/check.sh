@@ -109,6 +109,7 @@ else
 	stage kunit "$TOP/scripts/kunit.sh"
 	stage guest guest
 fi
+[ "${guest_only:-0}" -eq 1 ] || stage import "$TOP/scripts/test-import.sh"
 
 passed=$(grep -c '^ok ' "$TAP" || true)
 failed=$(grep -c '^not ok ' "$TAP" || true)
