@@ -8,7 +8,8 @@ Usage: scripts/kunit.sh [KUNITCONFIG]
 
 Run the series' KUnit suites under UML with tools/testing/kunit/kunit.py,
 in the tree that has the series applied (build/verify; applied first if
-needed). KUNITCONFIG defaults to configs/kunit.kunitconfig. Prints one
+needed). KUNITCONFIG defaults to configs/kunit.kunitconfig; the
+must-have options of configs/report.config are added to it. Prints one
 "ok"/"not ok" line per test case; kunit.py's full output is in
 build/kunit/kunit.log.
 USAGE
@@ -29,7 +30,10 @@ ensure_series_tree
 
 say "kunit.py run (UML) with $kunitconfig; output in $out/kunit.log"
 rc=0
+# configs/report.config too: the UML kernel must report bugs like every
+# other; kunit.py fails when an option of either did not survive.
 (cd "$SERIES_TREE" && ./tools/testing/kunit/kunit.py run --kunitconfig="$kunitconfig" \
+	--kunitconfig="$TOP/configs/report.config" \
 	--build_dir="$out" --jobs="$JOBS" --make_options "CC=$(kcc)") >"$out/kunit.log" 2>&1 || rc=$?
 
 # "[PASSED] name" for each case; parameters are indented under their case.
