@@ -1,13 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0
 # The front door. Each target is one script in scripts/; every script has --help.
 
-.PHONY: help run shell check check-quick apply import export verify kunit docs deps fetch lint clean
+.PHONY: help run shell check check-quick check-guest apply import export verify kunit docs deps fetch lint clean
 
 help:
 	@echo "make run          build and boot the patched kernel, and tour every feature"
-	@echo "make check        all tests: verify the series, docs, KUnit (UML), guest tests on a debug kernel"
+	@echo "make check        all tests: verify the series, docs, KUnit (UML), guest tests and provoked reports on a debug kernel"
 	@echo "make shell        boot the patched kernel to a shell"
 	@echo "make check-quick  checkpatch, git am, quilt, export round trip, docs: no kernel build"
+	@echo "make check-guest  only the guest and provoke boots, on the debug kernel make check built last"
 	@echo "make apply        apply the series as commits in build/linux (development worktree)"
 	@echo "make import       fold edits of the mirrored files into the commits of build/linux"
 	@echo "make export       write build/linux's commits to patches/, series and the mirrored files"
@@ -27,6 +28,9 @@ check:
 
 check-quick:
 	scripts/check.sh --quick
+
+check-guest:
+	scripts/check.sh --guest-only build/verify build/obj/debug
 
 apply:
 	scripts/apply.sh
@@ -54,7 +58,7 @@ fetch:
 
 lint:
 	shellcheck -x scripts/*.sh .ci/run
-	shellcheck -x -s sh guest/init guest/*.sh guest/tests/*.sh
+	shellcheck -x -s sh guest/init guest/*.sh guest/tests/*.sh guest/provoke/*.sh
 
 clean:
 	rm -rf build

@@ -50,3 +50,39 @@ log_since_mark() { dmesg | tail -n +$(($(cat /tmp/log.mark) + 1)); }
 
 # write_to FILE TEXT: what "echo TEXT > FILE" does, as one command.
 write_to() { echo "$2" >"$1"; }
+
+# For the provocation boot (guest/provoke/): kmsg_mark writes a numbered
+# marker line into the kernel log; since_kmsg_mark prints the kernel log
+# from the last marker on (robust against a full log buffer, unlike
+# log_mark's line count).
+kmsg_mark() {
+	_mark=$(($(cat /tmp/kmsg.mark 2>/dev/null || echo 0) + 1))
+	echo "$_mark" >/tmp/kmsg.mark
+	echo "kseries: mark $_mark" >/dev/kmsg
+}
+since_kmsg_mark() {
+	dmesg | sed -n "/kseries: mark $(cat /tmp/kmsg.mark)\$/,\$p"
+}
+
+# t_log DESCRIPTION PATTERN: the kernel log since kmsg_mark matches PATTERN
+# (an extended regular expression); waits up to $T_LOG_WAIT seconds (default 1).
+t_log() {
+	_i=0
+	while ! since_kmsg_mark | grep -qE -- "$2"; do
+		_i=$((_i + 1))
+		if [ "$_i" -ge "${T_LOG_WAIT:-1}" ]; then
+			fail "$1"
+			echo "#   wanted in the kernel log: $2"
+			since_kmsg_mark | tail -n 15 | sed 's/^/#   /'
+			return
+		fi
+		sleep 1
+	done
+	pass "$1"
+}
+
+# LKDTM's trigger, and the project's own module of provocations.
+LKDTM=/sys/kernel/debug/provoke-crash/DIRECT
+PROVOKE=/sys/kernel/debug/kseries_provoke/provoke
+need_lkdtm() { [ -w $LKDTM ] || modprobe lkdtm; }
+need_provoke() { [ -w $PROVOKE ] || insmod /guest/modules/kseries_provoke.ko; }

@@ -4,8 +4,8 @@ set -euo pipefail
 
 usage() {
 	cat <<USAGE
-Usage: scripts/boot.sh [--mode tour|check|shell] [--timeout SECONDS]
-                       [--add DIR]... [--out DIR] OBJ
+Usage: scripts/boot.sh [--mode tour|check|provoke|shell] [--timeout SECONDS]
+                       [--add DIR]... [--tests GLOB] [--out DIR] OBJ
 
 Boot the kernel built in OBJ in QEMU (x86_64, TCG: no KVM needed) with an
 initramfs from scripts/mkinitramfs.sh, and power it off when done.
@@ -13,10 +13,15 @@ initramfs from scripts/mkinitramfs.sh, and power it off when done.
 --mode tour     run guest/tour.sh on the console (default)
 --mode check    run the guest tests; the console goes to OUT/console.log and
                 the tests' TAP to OUT/results.tap
+--mode provoke  like check, but run guest/provoke/*.sh: kernel reports on
+                purpose (WARNING, BUG, KASAN, UBSAN, KFENCE, lockdep, RCU,
+                ODEBUG, kmemleak, hung task), so that scripts/guest-report.sh
+                can be shown to see each; needs the payload's kseries_provoke.ko
 --mode shell    an interactive shell on the console
 --timeout S     kill QEMU after S seconds (default 900; none for shell)
 --add DIR       copy DIR's contents into the guest's root (repeatable)
---tests GLOB    in check mode, run only guest/tests/GLOB.sh (e.g. '40-*')
+--tests GLOB    in check (provoke) mode, run only guest/tests/GLOB.sh
+                (guest/provoke/GLOB.sh), e.g. '40-*'
 --out DIR       where logs go (default build/guest)
 USAGE
 }
@@ -38,7 +43,10 @@ while [ $# -gt 1 ]; do
 done
 case "${1:-}" in -h|--help|"") usage; [ -n "${1:-}" ]; exit ;; esac
 obj=$1
-case "$mode" in tour|check|shell) ;; *) usage >&2; exit 2 ;; esac
+case "$mode" in
+tour|check|provoke|shell) ;;
+*) echo "error: unknown mode '$mode'" >&2; usage >&2; exit 2 ;;
+esac
 
 kernel=$obj/arch/x86/boot/bzImage
 [ -f "$kernel" ] || die "no kernel at $kernel: build it first (make run builds it)"
@@ -53,7 +61,7 @@ if [ "${KSERIES_KVM:-0}" = 1 ] && [ -w /dev/kvm ]; then accel=(-enable-kvm -cpu 
 # The tour and the shell are for people: boot quietly. The tests want
 # every kernel message on the console.
 quiet=quiet
-[ "$mode" = check ] && quiet=
+case "$mode" in check|provoke) quiet= ;; esac
 qemu=(qemu-system-x86_64 "${accel[@]}" -m 1024 -smp 2 -no-reboot
       -kernel "$kernel" -initrd "$out/initramfs.cpio.gz" -nographic
       -append "console=ttyS0 panic=-1 $quiet kseries_mode=$mode kseries_tests=$tests")
@@ -65,9 +73,9 @@ shell)
 tour)
 	timeout --foreground "$timeout" "${qemu[@]}" | tee "$out/tour.log"
 	;;
-check)
+check|provoke)
 	rm -f "$out/console.log" "$out/results.tap"
-	say "booting the debug kernel; console in $out/console.log (timeout ${timeout}s)"
+	say "booting the debug kernel ($mode); console in $out/console.log (timeout ${timeout}s)"
 	rc=0
 	timeout "$timeout" "${qemu[@]}" -monitor none -serial "file:$out/console.log" \
 		-serial "file:$out/results.tap" </dev/null >/dev/null 2>&1 || rc=$?

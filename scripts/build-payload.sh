@@ -11,6 +11,8 @@ Build the user-space programs of the series from the kernel tree SRC
 OUT/guest/bin for the guest's initramfs (scripts/boot.sh --add OUT):
 rulectl, and the rulestore kselftests as 64- and 32-bit programs.
 Programs the tree does not have yet (earlier in the series) are skipped.
+Also builds guest/modules/kseries_provoke.c (not part of the series; the
+provocation boot's module) out of tree against OBJ, into OUT/guest/modules.
 USAGE
 }
 
@@ -49,4 +51,14 @@ if [ -d "$src/$selftest" ]; then
 		install -m 755 "$work/selftest/$prog" "$out/guest/bin/"
 	done
 fi
+# The provocation boot's module, built out of tree in a copy (M= writes
+# its objects next to the source).
+mkdir -p "$out/guest/modules"
+rm -rf "$work/kseries_provoke"
+mkdir -p "$work/kseries_provoke"
+cp "$TOP/guest/modules/Makefile" "$TOP/guest/modules/kseries_provoke.c" "$work/kseries_provoke/"
+make -s -C "$src" O="$obj" M="$work/kseries_provoke" CC="$(kcc)" modules ||
+	die "building guest/modules/kseries_provoke.c against $obj failed"
+install -m 644 "$work/kseries_provoke/kseries_provoke.ko" "$out/guest/modules/"
+
 say "user-space programs for the guest: $(cd "$out/guest/bin" && echo ./*)"

@@ -4,7 +4,7 @@ set -euo pipefail
 
 usage() {
 	cat <<USAGE
-Usage: scripts/check.sh [--quick]
+Usage: scripts/check.sh [--quick | --guest-only SRC OBJ]
 
 Everything that proves the series ("make check"), stage by stage, with
 progress and the time of each stage:
@@ -18,25 +18,42 @@ progress and the time of each stage:
   kunit    the KUnit suites under UML (scripts/kunit.sh)
   guest    the debug kernel (KASAN, UBSAN, lockdep, kmemleak, ...) boots in
            QEMU and runs the guest tests with no unexpected kernel report
+           (build/guest)
+  provoke  the same kernel boots again and provokes one report of each kind
+           (guest/provoke/): each must be seen exactly as declared in
+           guest/expected-reports.txt, and nothing else (build/guest-provoke)
 
-Every result is one "ok"/"not ok" line, all of them kept in
-build/check.tap; the last line says "N passed, N failed". Exits non-zero
-when anything failed.
+Every result is one "ok"/"not ok" line, all of them kept in build/check.tap
+(TAP, with its plan "1..N" at the end). "ok ... # SKIP ..." counts as
+skipped, not passed. The last line is "N passed, N failed, N skipped".
+Exits non-zero when anything failed.
 
---quick  verify without builds, and skip kunit and guest
+--quick       verify without builds, and skip kunit, guest and provoke
+--guest-only SRC OBJ
+              only the guest and provoke stages, on the kernel already built
+              in OBJ from the series tree SRC (for working on the guest tests)
 USAGE
 }
 
-quick=0
+quick=0 guest_only=0
 case "${1:-}" in
 -h|--help) usage; exit 0 ;;
 --quick) quick=1 ;;
+--guest-only)
+	[ $# -eq 3 ] || { usage >&2; exit 2; }
+	guest_only=1 ;;
 "") ;;
 *) usage >&2; exit 2 ;;
 esac
 
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
+
+DEBUG_OBJ=$BUILD_DIR/obj/debug
+if [ "$guest_only" -eq 1 ]; then
+	SERIES_TREE=$(cd "$2" && pwd) || die "no series tree $2"
+	DEBUG_OBJ=$(cd "$3" && pwd) || die "no kernel build directory $3"
+fi
 
 TAP=$BUILD_DIR/check.tap
 mkdir -p "$BUILD_DIR"
@@ -84,35 +101,65 @@ deps() {
 	"$TOP/scripts/install-deps.sh" && echo "ok - the Debian packages are installed"
 }
 
+# Never boot a kernel left over from an earlier run.
+kernel_of_this_run() {
+	[ "$guest_only" -eq 1 ] ||
+		grep -q '^ok - \[verify\] patch \([0-9]*\)/\1 builds' "$TAP"
+}
+
 guest() {
 	local out=$BUILD_DIR/guest
-	# Never boot a kernel left over from an earlier run.
-	if ! grep -q '^ok - \[verify\] patch \([0-9]*\)/\1 builds' "$TAP"; then
+	if ! kernel_of_this_run; then
 		echo "not ok - the debug kernel of this run built, so the guest tests could run"
 		return
 	fi
-	"$TOP/scripts/build-payload.sh" "$SERIES_TREE" "$BUILD_DIR/obj/debug" "$BUILD_DIR/payload"
+	"$TOP/scripts/build-payload.sh" "$SERIES_TREE" "$DEBUG_OBJ" "$BUILD_DIR/payload"
 	"$TOP/scripts/boot.sh" --mode check --timeout 900 --out "$out" \
-		--add "$BUILD_DIR/payload" "$BUILD_DIR/obj/debug" ||
+		--add "$BUILD_DIR/payload" "$DEBUG_OBJ" ||
 		echo "# QEMU exited with status $?"
 	"$TOP/scripts/guest-report.sh" "$out/console.log" "$out/results.tap"
 }
 
-stage deps deps
-stage fetch fetch
-if [ "$quick" -eq 1 ]; then
+# A boot of its own: after the provoked reports nothing else is trusted.
+provoke() {
+	local out=$BUILD_DIR/guest-provoke
+	if ! kernel_of_this_run ||
+	   [ ! -f "$BUILD_DIR/payload/guest/modules/kseries_provoke.ko" ]; then
+		echo "not ok - the debug kernel and the guest payload of this run built, so the provocations could run"
+		return
+	fi
+	"$TOP/scripts/boot.sh" --mode provoke --timeout 900 --out "$out" \
+		--add "$BUILD_DIR/payload" "$DEBUG_OBJ" ||
+		echo "# QEMU exited with status $?"
+	"$TOP/scripts/guest-report.sh" "$out/console.log" "$out/results.tap"
+}
+
+if [ "$guest_only" -eq 1 ]; then
+	stage guest guest
+	stage provoke provoke
+elif [ "$quick" -eq 1 ]; then
+	stage deps deps
+	stage fetch fetch
 	stage verify "$TOP/scripts/verify.sh" --no-build
 	stage docs "$TOP/scripts/check-docs.sh"
 else
+	stage deps deps
+	stage fetch fetch
 	stage verify "$TOP/scripts/verify.sh"
 	stage docs "$TOP/scripts/check-docs.sh"
 	stage kunit "$TOP/scripts/kunit.sh"
 	stage guest guest
+	stage provoke provoke
 fi
 [ "${guest_only:-0}" -eq 1 ] || stage import "$TOP/scripts/test-import.sh"
 
-passed=$(grep -c '^ok ' "$TAP" || true)
+# TAP: "ok ... # SKIP reason" is a skip (the directive is case-insensitive).
+skip_re='^ok [^#]*#[[:space:]]*[Ss][Kk][Ii][Pp]'
+total=$(grep -cE '^(ok|not ok) ' "$TAP" || true)
+skipped=$(grep -cE "$skip_re" "$TAP" || true)
+passed=$(($(grep -c '^ok ' "$TAP" || true) - skipped))
 failed=$(grep -c '^not ok ' "$TAP" || true)
+echo "1..$total" >>"$TAP"
 echo
 echo "Time per stage:"
 printf '  %s\n' "${timings[@]}"
@@ -121,5 +168,9 @@ if [ "$failed" -gt 0 ]; then
 	echo "Failed:"
 	grep '^not ok ' "$TAP" | sed 's/^/  /'
 fi
-echo "$passed passed, $failed failed"
+if [ "$skipped" -gt 0 ]; then
+	echo "Skipped:"
+	grep -E "$skip_re" "$TAP" | sed 's/^/  /'
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
