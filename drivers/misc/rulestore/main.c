@@ -7,6 +7,11 @@
  * initial user namespace may change the store or see every uid's rules;
  * anyone else may see the rules of their own uid.
  *
+ * Permissions are the opener's: open(2) decides them once from the
+ * opener's credentials, and the file keeps them, for the ioctls as for
+ * read(2), whoever calls. A program that is handed a file descriptor can
+ * do what its opener could, no more and no less, as with any file.
+ *
  * See Documentation/userspace-api/rulestore.rst.
  */
 
@@ -20,29 +25,68 @@
 #include <linux/moduleparam.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/stringify.h>
 #include <linux/uaccess.h>
 #include <linux/user_namespace.h>
 #include <uapi/linux/rulestore.h>
 
 #include "store.h"
 
+/*
+ * The highest value of a limit: a snapshot of that many rules of the
+ * longest length must fit LIST's __u32 buf_len and one kvmalloc(), which
+ * refuses more than INT_MAX bytes.
+ */
+#define RULESTORE_LIMIT_MAX	4194304
+static_assert(RULESTORE_LIMIT_MAX <=
+	      INT_MAX / RULESTORE_RECORD_SIZE(RULESTORE_RULE_MAX));
+
+static int rulestore_param_set_limit(const char *val,
+				     const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 0, RULESTORE_LIMIT_MAX);
+}
+
+static const struct kernel_param_ops rulestore_param_limit_ops = {
+	.set = rulestore_param_set_limit,
+	.get = param_get_uint,
+};
+
 static unsigned int max_rules_per_uid = 1024;
-module_param(max_rules_per_uid, uint, 0644);
+module_param_cb(max_rules_per_uid, &rulestore_param_limit_ops,
+		&max_rules_per_uid, 0644);
 MODULE_PARM_DESC(max_rules_per_uid,
-		 "Most rules one uid may have (default 1024); adding more fails with ENOSPC");
+		 "Most rules one uid may have (default 1024, at most "
+		 __stringify(RULESTORE_LIMIT_MAX) "); adding more fails with ENOSPC");
 
 static unsigned int max_rules = 65536;
-module_param(max_rules, uint, 0644);
+module_param_cb(max_rules, &rulestore_param_limit_ops, &max_rules, 0644);
 MODULE_PARM_DESC(max_rules,
-		 "Most rules in the store (default 65536); adding more fails with ENOSPC");
+		 "Most rules in the store (default 65536, at most "
+		 __stringify(RULESTORE_LIMIT_MAX) "); adding more fails with ENOSPC");
 
 static struct rule_store rulestore;
 
-/* One ioctl call: the user's argument and the kernel's copy of it. */
+/*
+ * An open file: what its opener may do, and for read(2) the snapshot
+ * taken at the first read.
+ */
+struct rulestore_file {
+	bool admin;	/* the opener had CAP_SYS_ADMIN in init_user_ns */
+	bool taken;	/* @snap holds the snapshot */
+	struct rule_store_snapshot snap;
+};
+
+/*
+ * One ioctl call: the user's argument and the kernel's copy of it, and
+ * the opener's credentials, which the call acts with.
+ */
 struct rulestore_ucmd {
 	void __user *ubuffer;
 	u32 user_size;
 	void *cmd;
+	const struct cred *cred;
+	bool admin;
 };
 
 /* Writes the argument back, no more of it than the caller's size. */
@@ -54,33 +98,31 @@ static int rulestore_ucmd_respond(struct rulestore_ucmd *ucmd, size_t length)
 	return 0;
 }
 
-static bool rulestore_may_modify(void)
-{
-	return capable(CAP_SYS_ADMIN);
-}
-
 /*
  * The rules of @uid, or of every uid when @uid is NULL: anyone may read
  * the rules of their own effective uid, only an administrator more.
  */
-static bool rulestore_may_read(const kuid_t *uid)
+static bool rulestore_may_read(const struct cred *cred, bool admin,
+			       const kuid_t *uid)
 {
-	return (uid && uid_eq(*uid, current_euid())) || capable(CAP_SYS_ADMIN);
+	return admin || (uid && uid_eq(*uid, cred->euid));
 }
 
 /*
  * The rule of ADD and DEL, copied and checked. A rule is short enough
  * for the stack: RULESTORE_RULE_MAX bytes.
  */
-static int rulestore_get_rule(const struct rulestore_rule_arg *arg, kuid_t *uid,
+static int rulestore_get_rule(const struct rulestore_ucmd *ucmd, kuid_t *uid,
 			      u8 *rule)
 {
+	const struct rulestore_rule_arg *arg = ucmd->cmd;
+
 	if (arg->flags)
 		return -EINVAL;
-	*uid = make_kuid(current_user_ns(), arg->uid);
+	*uid = make_kuid(ucmd->cred->user_ns, arg->uid);
 	if (!uid_valid(*uid))
 		return -EINVAL;
-	if (!rulestore_may_modify())
+	if (!ucmd->admin)
 		return -EPERM;
 	if (!arg->len || arg->len > RULESTORE_RULE_MAX)
 		return -EINVAL;
@@ -107,7 +149,7 @@ static int rulestore_ioc_add(struct rulestore_ucmd *ucmd)
 	kuid_t uid;
 	int ret;
 
-	ret = rulestore_get_rule(arg, &uid, rule);
+	ret = rulestore_get_rule(ucmd, &uid, rule);
 	if (ret)
 		return ret;
 	return rule_store_add(&rulestore, uid, rule, arg->len,
@@ -121,7 +163,7 @@ static int rulestore_ioc_del(struct rulestore_ucmd *ucmd)
 	kuid_t uid;
 	int ret;
 
-	ret = rulestore_get_rule(arg, &uid, rule);
+	ret = rulestore_get_rule(ucmd, &uid, rule);
 	if (ret)
 		return ret;
 	return rule_store_del(&rulestore, uid, rule, arg->len);
@@ -134,10 +176,10 @@ static int rulestore_ioc_clear(struct rulestore_ucmd *ucmd)
 
 	if (arg->flags || arg->__reserved)
 		return -EINVAL;
-	uid = make_kuid(current_user_ns(), arg->uid);
+	uid = make_kuid(ucmd->cred->user_ns, arg->uid);
 	if (!uid_valid(uid))
 		return -EINVAL;
-	if (!rulestore_may_modify())
+	if (!ucmd->admin)
 		return -EPERM;
 	return rule_store_clear(&rulestore, uid);
 }
@@ -153,14 +195,14 @@ static int rulestore_ioc_list(struct rulestore_ucmd *ucmd)
 	if (arg->flags & ~RULESTORE_LIST_ALL || arg->__reserved ||
 	    (all && arg->uid) || !IS_ALIGNED(arg->buf, 8))
 		return -EINVAL;
-	uid = make_kuid(current_user_ns(), arg->uid);
+	uid = make_kuid(ucmd->cred->user_ns, arg->uid);
 	if (!all && !uid_valid(uid))
 		return -EINVAL;
-	if (!rulestore_may_read(all ? NULL : &uid))
+	if (!rulestore_may_read(ucmd->cred, ucmd->admin, all ? NULL : &uid))
 		return -EPERM;
 
 	ret = rule_store_snapshot(&rulestore, all ? NULL : &uid,
-				  current_user_ns(), arg->buf_len, &snap);
+				  ucmd->cred->user_ns, arg->buf_len, &snap);
 	if (ret == -ERANGE) {
 		/* Nothing the caller could take for a complete answer. */
 		arg->count = 0;
@@ -244,9 +286,14 @@ static const struct rulestore_ioctl_op rulestore_ioctl_ops[] = {
 static long rulestore_fops_ioctl(struct file *file, unsigned int cmd,
 				 unsigned long arg)
 {
+	struct seq_file *m = file->private_data;
+	const struct rulestore_file *rf = m->private;
 	const struct rulestore_ioctl_op *op;
 	union rulestore_ucmd_buffer buf;
-	struct rulestore_ucmd ucmd = {};
+	struct rulestore_ucmd ucmd = {
+		.cred = file->f_cred,
+		.admin = rf->admin,
+	};
 	unsigned int nr = _IOC_NR(cmd);
 	int ret;
 
@@ -261,6 +308,13 @@ static long rulestore_fops_ioctl(struct file *file, unsigned int cmd,
 		return -EFAULT;
 	if (ucmd.user_size < op->min_size)
 		return -EINVAL;
+	/*
+	 * copy_struct_from_user() checks that the tail past the kernel's
+	 * struct is zero: bound it, as openat2() and clone3() do, rather
+	 * than read up to 4 GiB of user memory.
+	 */
+	if (ucmd.user_size > PAGE_SIZE)
+		return -E2BIG;
 	ret = copy_struct_from_user(&buf, op->size, ucmd.ubuffer,
 				    ucmd.user_size);
 	if (ret)
@@ -274,10 +328,6 @@ static long rulestore_fops_ioctl(struct file *file, unsigned int cmd,
  * original sec_module ("---- UID: <uid> ----", then "Rule <n>: <rule>"),
  * from one snapshot taken at the first read.
  */
-struct rulestore_reader {
-	struct rule_store_snapshot snap;
-	bool taken;
-};
 
 /* Control characters and backslashes as \ooo, so that a line is a rule. */
 static void rulestore_seq_rule(struct seq_file *m, const u8 *rule, u32 len)
@@ -294,17 +344,14 @@ static void rulestore_seq_rule(struct seq_file *m, const u8 *rule, u32 len)
 
 /* The rules the opener may see, as with ioctl(LIST). */
 static int rulestore_take_snapshot(const struct file *file,
-				   struct rulestore_reader *reader)
+				   struct rulestore_file *rf)
 {
 	const struct cred *cred = file->f_cred;
-	const kuid_t *uid = NULL;
 	int ret;
 
-	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
-		uid = &cred->euid;
-	ret = rule_store_snapshot(&rulestore, uid, cred->user_ns, SIZE_MAX,
-				  &reader->snap);
-	reader->taken = !ret;
+	ret = rule_store_snapshot(&rulestore, rf->admin ? NULL : &cred->euid,
+				  cred->user_ns, SIZE_MAX, &rf->snap);
+	rf->taken = !ret;
 	return ret;
 }
 
@@ -315,21 +362,21 @@ static int rulestore_take_snapshot(const struct file *file,
  */
 static int rulestore_show(struct seq_file *m, void *unused)
 {
-	struct rulestore_reader *reader = m->private;
+	struct rulestore_file *rf = m->private;
 	const struct rulestore_record *rec;
 	u32 n = 0, uid = 0;
 	size_t off;
 	int ret;
 
-	if (!reader->taken) {
-		ret = rulestore_take_snapshot(m->file, reader);
+	if (!rf->taken) {
+		ret = rulestore_take_snapshot(m->file, rf);
 		if (ret)
 			return ret;
 	}
 
-	for (off = 0; off < reader->snap.len;
+	for (off = 0; off < rf->snap.len;
 	     off += RULESTORE_RECORD_SIZE(rec->len)) {
-		rec = reader->snap.records + off;
+		rec = rf->snap.records + off;
 		if (!n || rec->uid != uid) {
 			uid = rec->uid;
 			n = 0;
@@ -344,25 +391,36 @@ static int rulestore_show(struct seq_file *m, void *unused)
 
 static int rulestore_open(struct inode *inode, struct file *file)
 {
-	struct rulestore_reader *reader;
+	struct rulestore_file *rf;
 	int ret;
 
-	reader = kzalloc(sizeof(*reader), GFP_KERNEL_ACCOUNT);
-	if (!reader)
+	rf = kzalloc(sizeof(*rf), GFP_KERNEL_ACCOUNT);
+	if (!rf)
 		return -ENOMEM;
-	ret = single_open(file, rulestore_show, reader);
+	/*
+	 * Decided once, for the life of the file. A plain user's open is
+	 * not a denial worth an audit record: that only makes the file
+	 * one that sees the user's own rules.
+	 */
+	rf->admin = ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN);
+	/*
+	 * misc_open() set private_data to our miscdevice, which we do not
+	 * use; seq_open() wants it NULL and warns otherwise.
+	 */
+	file->private_data = NULL;
+	ret = single_open(file, rulestore_show, rf);
 	if (ret)
-		kfree(reader);
+		kfree(rf);
 	return ret;
 }
 
 static int rulestore_release(struct inode *inode, struct file *file)
 {
 	struct seq_file *m = file->private_data;
-	struct rulestore_reader *reader = m->private;
+	struct rulestore_file *rf = m->private;
 
-	rule_store_snapshot_free(&reader->snap);
-	kfree(reader);
+	rule_store_snapshot_free(&rf->snap);
+	kfree(rf);
 	return single_release(inode, file);
 }
 

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests for the rule store behind /dev/rulestore, each on a private
- * store: rule validation, dedupe, order, limits, removal, snapshot sizes
- * and the generation number.
+ * store: rule validation, dedupe, order, limits, removal, snapshot sizes,
+ * the generation number, and the snapshot's fallback to the mutex.
  */
 
+#include <kunit/static_stub.h>
 #include <kunit/test.h>
 #include <linux/module.h>
 #include <linux/string.h>
@@ -277,6 +278,68 @@ static void rule_store_generation_test(struct kunit *test)
 	KUNIT_EXPECT_NE(test, info.generation, gen);
 }
 
+/* Lowering a limit below the count keeps the rules; only ADD fails. */
+static void rule_store_lowered_limit_test(struct kunit *test)
+{
+	const struct rule_store_limits lowered = { .rules_per_uid = 1, .rules = 2 };
+	struct rule_store *store = test->priv;
+
+	KUNIT_ASSERT_EQ(test, rs_test_add(store, 1, "a"), 0);
+	KUNIT_ASSERT_EQ(test, rs_test_add(store, 1, "b"), 0);
+	KUNIT_ASSERT_EQ(test, rs_test_add(store, 2, "c"), 0);
+
+	KUNIT_EXPECT_EQ(test, rule_store_add(store, KUIDT_INIT(1), "d", 1, &lowered),
+			-ENOSPC);
+	KUNIT_EXPECT_EQ(test, rule_store_add(store, KUIDT_INIT(3), "d", 1, &lowered),
+			-ENOSPC);
+	KUNIT_EXPECT_STREQ(test, rs_test_list(test, store, NULL), "1:a,1:b,2:c,");
+	/* Removals work, and make room once under the limit. */
+	KUNIT_EXPECT_EQ(test, rule_store_clear(store, KUIDT_INIT(1)), 0);
+	KUNIT_EXPECT_EQ(test, rule_store_add(store, KUIDT_INIT(3), "d", 1, &lowered),
+			0);
+}
+
+/*
+ * For the fallback test: how often the snapshot asked whether writers
+ * disturbed it, without and with the store's mutex. Tests run one at a
+ * time, so plain statics do.
+ */
+static unsigned int rs_test_lockless_tries, rs_test_locked_tries;
+
+/*
+ * Stands in for rule_store_walk_disturbed(): every lockless try was
+ * disturbed, as by a stream of writers; with the mutex held (only the
+ * snapshot takes it here), the real answer. Gives up after 100 tries, so
+ * that a snapshot without a fallback fails the test instead of spinning.
+ */
+static bool rs_test_always_disturbed(struct rule_store *store, unsigned int seq)
+{
+	if (mutex_is_locked(&store->lock)) {
+		rs_test_locked_tries++;
+		return read_seqcount_retry(&store->seq, seq);
+	}
+	return ++rs_test_lockless_tries < 100;
+}
+
+static void rule_store_snapshot_fallback_test(struct kunit *test)
+{
+	struct rule_store *store = test->priv;
+
+	KUNIT_ASSERT_EQ(test, rs_test_add(store, 1, "a"), 0);
+	KUNIT_ASSERT_EQ(test, rs_test_add(store, 2, "b"), 0);
+	rs_test_lockless_tries = 0;
+	rs_test_locked_tries = 0;
+	kunit_activate_static_stub(test, rule_store_walk_disturbed,
+				   rs_test_always_disturbed);
+
+	KUNIT_EXPECT_STREQ(test, rs_test_list(test, store, NULL), "1:a,2:b,");
+	KUNIT_EXPECT_EQ(test, rs_test_lockless_tries, RULE_STORE_SNAPSHOT_TRIES);
+	/* Under the mutex: the walk that sizes and the walk that copies. */
+	KUNIT_EXPECT_EQ(test, rs_test_locked_tries, 2);
+	/* And it let the mutex go. */
+	KUNIT_EXPECT_FALSE(test, mutex_is_locked(&store->lock));
+}
+
 static int rule_store_test_init(struct kunit *test)
 {
 	struct rule_store *store;
@@ -290,7 +353,9 @@ static int rule_store_test_init(struct kunit *test)
 
 static void rule_store_test_exit(struct kunit *test)
 {
-	rule_store_destroy(test->priv);
+	/* NULL if the init failed. */
+	if (test->priv)
+		rule_store_destroy(test->priv);
 }
 
 static struct kunit_case rule_store_test_cases[] = {
@@ -303,6 +368,8 @@ static struct kunit_case rule_store_test_cases[] = {
 	KUNIT_CASE(rule_store_removal_test),
 	KUNIT_CASE(rule_store_snapshot_size_test),
 	KUNIT_CASE(rule_store_generation_test),
+	KUNIT_CASE(rule_store_lowered_limit_test),
+	KUNIT_CASE(rule_store_snapshot_fallback_test),
 	{}
 };
 

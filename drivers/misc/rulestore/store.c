@@ -16,16 +16,10 @@
 #include <linux/string.h>
 #include <linux/user_namespace.h>
 #include <uapi/linux/rulestore.h>
+#include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 
 #include "store.h"
-
-/*
- * A reader that has seen this many writers run during its snapshot takes
- * the writers' lock for the next try, so that a stream of writers cannot
- * starve it.
- */
-#define RULE_STORE_SNAPSHOT_TRIES	8
 
 struct rule_store_user {
 	struct list_head rules;		/* struct rule_store_rule, RCU */
@@ -58,6 +52,8 @@ void rule_store_destroy(struct rule_store *store)
 	struct rule_store_user *user;
 	unsigned long index;
 
+	/* Users that CLEAR took out are freed by a callback of this module. */
+	rcu_barrier();
 	xa_for_each(&store->users, index, user) {
 		list_for_each_entry_safe(rule, tmp, &user->rules, node)
 			kfree(rule);
@@ -227,6 +223,18 @@ err_unlock:
 }
 EXPORT_SYMBOL_IF_KUNIT(rule_store_add);
 
+/* Frees a user that no reader can reach any more, with its rules. */
+static void rule_store_user_free_rcu(struct rcu_head *head)
+{
+	struct rule_store_user *user =
+		container_of(head, struct rule_store_user, rcu);
+	struct rule_store_rule *r, *tmp;
+
+	list_for_each_entry_safe(r, tmp, &user->rules, node)
+		kfree(r);
+	kfree(user);
+}
+
 /* Called with the lock held, outside the seq write section. */
 static void rule_store_drop_user_if_empty(struct rule_store *store,
 					  kuid_t uid,
@@ -293,7 +301,6 @@ EXPORT_SYMBOL_IF_KUNIT(rule_store_del);
  */
 int rule_store_clear(struct rule_store *store, kuid_t uid)
 {
-	struct rule_store_rule *r, *tmp;
 	struct rule_store_user *user;
 
 	if (!uid_valid(uid))
@@ -306,19 +313,20 @@ int rule_store_clear(struct rule_store *store, kuid_t uid)
 		return -ENOENT;
 	}
 
+	/*
+	 * Only the unlinking is inside the write section: readers retry for
+	 * as long as it lasts. The user keeps its rules, for readers that
+	 * still walk them, until a grace period has passed.
+	 */
 	write_seqcount_begin(&store->seq);
-	list_for_each_entry_safe(r, tmp, &user->rules, node) {
-		list_del_rcu(&r->node);
-		kfree_rcu(r, rcu);
-	}
+	xa_erase(&store->users, __kuid_val(uid));
 	store->nr_rules -= user->nr_rules;
-	user->nr_rules = 0;
 	store->nr_uids--;
 	store->generation++;
 	write_seqcount_end(&store->seq);
-
-	rule_store_drop_user_if_empty(store, uid, user);
 	mutex_unlock(&store->lock);
+
+	call_rcu(&user->rcu, rule_store_user_free_rcu);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(rule_store_clear);
@@ -340,6 +348,19 @@ void rule_store_info(struct rule_store *store, struct rule_store_info *info)
 	} while (read_seqcount_retry(&store->seq, seq));
 }
 EXPORT_SYMBOL_IF_KUNIT(rule_store_info);
+
+/*
+ * Whether a writer ran since the reader's read_seqcount_begin() gave
+ * @seq, so that what the reader saw must be taken again. KUnit stands in
+ * for it to make every lockless try look disturbed.
+ */
+VISIBLE_IF_KUNIT bool rule_store_walk_disturbed(struct rule_store *store,
+						unsigned int seq)
+{
+	KUNIT_STATIC_STUB_REDIRECT(rule_store_walk_disturbed, store, seq);
+	return read_seqcount_retry(&store->seq, seq);
+}
+EXPORT_SYMBOL_IF_KUNIT(rule_store_walk_disturbed);
 
 /* What one walk of the store saw. */
 struct rule_store_seen {
@@ -399,8 +420,10 @@ static void rule_store_walk(struct rule_store *store, const kuid_t *uid,
  *
  * The snapshot is consistent: it is the store as it was at one moment,
  * tagged with the generation of that moment. It does not wait for the
- * store's mutex unless writers kept changing the store during several
- * tries in a row.
+ * store's mutex unless writers changed the store during each of
+ * %RULE_STORE_SNAPSHOT_TRIES tries in a row: then it takes the mutex for
+ * the next try, waiting for the writer that holds it, so that a stream
+ * of writers cannot starve it.
  *
  * Context: Process context.
  * Return: 0; -ERANGE if the records take more than @max_len bytes, with
@@ -425,7 +448,7 @@ int rule_store_snapshot(struct rule_store *store, const kuid_t *uid,
 		}
 		seq = read_seqcount_begin(&store->seq);
 		rule_store_walk(store, uid, ns, NULL, 0, &walk);
-		if (read_seqcount_retry(&store->seq, seq))
+		if (rule_store_walk_disturbed(store, seq))
 			continue;
 		if (walk.len > max_len) {
 			snap->len = walk.len;
@@ -441,7 +464,7 @@ int rule_store_snapshot(struct rule_store *store, const kuid_t *uid,
 			break;
 		}
 		rule_store_walk(store, uid, ns, buf, walk.len, &walk);
-		if (read_seqcount_retry(&store->seq, seq)) {
+		if (rule_store_walk_disturbed(store, seq)) {
 			kvfree(buf);
 			continue;
 		}

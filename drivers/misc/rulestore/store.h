@@ -15,6 +15,12 @@
 
 struct user_namespace;
 
+/*
+ * A snapshot that writers disturbed this many times in a row takes the
+ * writers' mutex for its next try.
+ */
+#define RULE_STORE_SNAPSHOT_TRIES	8
+
 struct rule_store {
 	struct mutex lock;		/* serialises writers */
 	seqcount_mutex_t seq;		/* lets readers see a writer ran */
@@ -56,5 +62,9 @@ int rule_store_snapshot(struct rule_store *store, const kuid_t *uid,
 			struct user_namespace *ns, size_t max_len,
 			struct rule_store_snapshot *snap);
 void rule_store_snapshot_free(struct rule_store_snapshot *snap);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+bool rule_store_walk_disturbed(struct rule_store *store, unsigned int seq);
+#endif
 
 #endif /* _RULESTORE_STORE_H */

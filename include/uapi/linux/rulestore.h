@@ -20,15 +20,20 @@
  * Every argument starts with @size and @flags. @size is the size of the
  * structure as the caller knows it: a kernel with a longer structure
  * treats the missing tail as zero, a kernel with a shorter one accepts the
- * extra tail only if it is all zero (else -E2BIG). Unknown @flags and
- * non-zero reserved fields are -EINVAL.
+ * extra tail only if it is all zero (else -E2BIG). A @size above the page
+ * size (PAGE_SIZE, which is 64 KiB on some kernels) is -E2BIG. Unknown
+ * @flags and non-zero reserved fields are -EINVAL.
+ *
+ * A call acts with the credentials of the process that opened the file,
+ * whoever makes it: permissions are decided at open(2), and uids are
+ * given and reported in the opener's user namespace.
  */
 
 /**
  * struct rulestore_rule_arg - a rule of one uid
  * @size: sizeof(struct rulestore_rule_arg)
  * @flags: must be 0
- * @uid: the user, in the caller's user namespace
+ * @uid: the user, in the opener's user namespace
  * @len: length of the rule in bytes, 1 to %RULESTORE_RULE_MAX
  * @rule: user pointer to the rule: @len bytes of UTF-8, no NUL
  *
@@ -46,7 +51,7 @@ struct rulestore_rule_arg {
  * struct rulestore_clear_arg - every rule of one uid
  * @size: sizeof(struct rulestore_clear_arg)
  * @flags: must be 0
- * @uid: the user, in the caller's user namespace
+ * @uid: the user, in the opener's user namespace
  * @__reserved: must be 0
  *
  * The argument of %RULESTORE_IOC_CLEAR.
@@ -65,7 +70,7 @@ struct rulestore_clear_arg {
  * struct rulestore_list_arg - a snapshot of rules
  * @size: sizeof(struct rulestore_list_arg)
  * @flags: 0, or %RULESTORE_LIST_ALL for the rules of every uid
- * @uid: the user whose rules to list, in the caller's user namespace;
+ * @uid: the user whose rules to list, in the opener's user namespace;
  *	must be 0 with %RULESTORE_LIST_ALL
  * @count: out: the number of records written to @buf
  * @buf_len: in: the length of @buf in bytes; out: the bytes the snapshot
@@ -94,7 +99,7 @@ struct rulestore_list_arg {
 
 /**
  * struct rulestore_record - one rule in the buffer of RULESTORE_IOC_LIST
- * @uid: the user, in the caller's user namespace
+ * @uid: the user, in the opener's user namespace
  * @len: length of @rule in bytes
  * @rule: the rule's bytes, then zeros up to the next multiple of 8
  *
@@ -107,9 +112,12 @@ struct rulestore_record {
 	__u8 rule[];
 };
 
-/* The bytes a record of a rule of @len bytes takes in the buffer. */
+/*
+ * The bytes a record of a rule of @len bytes takes in the buffer. In
+ * 64 bits, so that a corrupt @len cannot wrap it around on 32-bit.
+ */
 #define RULESTORE_RECORD_SIZE(len) \
-	((sizeof(struct rulestore_record) + (len) + 7) & ~(__u64)7)
+	(((__u64)sizeof(struct rulestore_record) + (len) + 7) & ~(__u64)7)
 
 /**
  * struct rulestore_info - what the store is and holds

@@ -24,6 +24,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -545,14 +546,12 @@ static void store_teardown(struct __test_metadata *_metadata, int fd,
 }
 
 /*
- * In a forked child: drop to @ruid/@euid, no supplementary groups (with
- * no uid 0 left, the kernel clears every capability) and open the device
- * anew, as an unprivileged user would. Returns the fd, or exits.
+ * In a forked child: drop to @ruid/@euid, with no supplementary groups
+ * (with no uid 0 left, the kernel clears every capability). Exits on
+ * failure.
  */
-static int drop_privileges(uid_t ruid, uid_t euid)
+static void become(uid_t ruid, uid_t euid)
 {
-	int fd;
-
 	if (setgroups(0, NULL) || setresgid(euid, euid, euid) ||
 	    setresuid(ruid, euid, euid))
 		_exit(KSFT_FAIL);
@@ -563,6 +562,17 @@ static int drop_privileges(uid_t ruid, uid_t euid)
 	 */
 	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0))
 		_exit(KSFT_FAIL);
+}
+
+/*
+ * In a forked child: become(@ruid, @euid) and open the device anew, as
+ * an unprivileged user would. Returns the fd, or exits.
+ */
+static int drop_privileges(uid_t ruid, uid_t euid)
+{
+	int fd;
+
+	become(ruid, euid);
 	fd = open(RS_DEVICE, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		_exit(KSFT_FAIL);
@@ -626,7 +636,6 @@ TEST_F(rulestore, info_reports_version_and_limits)
 	if (!read_param("max_rules_per_uid", param, sizeof(param)))
 		EXPECT_EQ(strtoul(param, NULL, 10), info.max_rules_per_uid);
 	EXPECT_LE(info.nr_uids, info.nr_rules);
-	EXPECT_LE(info.nr_rules, info.max_rules);
 }
 
 TEST_F(rulestore, add_list_del)
@@ -1216,6 +1225,57 @@ TEST_F(rulestore, total_limit_enospc)
 	restore_limits(_metadata, &self->limits);
 }
 
+/*
+ * A limit lowered below the rules there are keeps them: only ADD fails,
+ * and INFO may show more rules than the limit.
+ */
+TEST_F(rulestore, lowered_limit_keeps_rules)
+{
+	struct rulestore_info info;
+
+	ASSERT_OK(add_rule(self->fd, UID_A, "one"));
+	ASSERT_OK(add_rule(self->fd, UID_A, "two"));
+	ASSERT_OK(add_rule(self->fd, UID_B, "three"));
+	if (write_param_u32("max_rules_per_uid", 1) ||
+	    write_param_u32("max_rules", 1))
+		SKIP(return, "cannot write " RS_PARAMS);
+	EXPECT_RULES(self->fd, UID_A, "one", "two");
+	EXPECT_RULES(self->fd, UID_B, "three");
+	EXPECT_OK(get_info(self->fd, &info));
+	EXPECT_EQ(1U, info.max_rules);
+	EXPECT_LE(3U, info.nr_rules);
+	EXPECT_ERRNO(ENOSPC, add_rule(self->fd, UID_A, "four"));
+	EXPECT_ERRNO(ENOSPC, add_rule(self->fd, UID_C, "four"));
+	EXPECT_OK(del_rule(self->fd, UID_A, "one"));
+	EXPECT_RULES(self->fd, UID_A, "two");
+}
+
+/*
+ * A limit above what a LIST of everything could return (its buf_len is a
+ * __u32, and one kernel allocation holds it) is refused, and the limit
+ * stays what it was.
+ */
+TEST_F(rulestore, limits_are_bounded)
+{
+	static const char * const params[] = {
+		"max_rules", "max_rules_per_uid",
+	};
+	char before[32], after[32];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(params); i++) {
+		if (read_param(params[i], before, sizeof(before)))
+			SKIP(return, "cannot read " RS_PARAMS "%s", params[i]);
+		EXPECT_EQ(-1, write_param(params[i], "4294967295"))
+			TH_LOG("%s accepted 4294967295", params[i]);
+		EXPECT_EQ(-1, write_param(params[i], "4194305"))
+			TH_LOG("%s accepted 4194305", params[i]);
+		ASSERT_OK(read_param(params[i], after, sizeof(after)));
+		EXPECT_STREQ(before, after);
+		EXPECT_OK(write_param(params[i], "4194304"));
+	}
+}
+
 TEST_F(rulestore, unknown_ioctl_enotty)
 {
 	struct rulestore_info info = { .size = sizeof(info) };
@@ -1239,7 +1299,7 @@ TEST_F(rulestore, unknown_ioctl_enotty)
 
 /*
  * The checks come in a fixed order: size, then flags and reserved
- * fields, then permission, then the uid, then the content, then the
+ * fields, then the uid, then permission, then the content, then the
  * operation. Each call here fails two checks and must report the first.
  */
 TEST_F(rulestore, checks_in_order_as_root)
@@ -1473,6 +1533,123 @@ TEST_F(rulestore, checks_in_order_unprivileged)
 		_exit(0);
 	}
 	wait_child(_metadata, pid);
+}
+
+/*
+ * A file acts with its opener's permissions, whoever uses it. A process
+ * that dropped its privileges keeps what a file root opened lets it do:
+ * read(2) and LIST see every uid, ADD works.
+ */
+TEST_F(rulestore, root_opened_fd_keeps_root_permissions)
+{
+	struct rulestore_list_arg arg;
+	char *text, *section;
+	pid_t pid;
+
+	add_permission_rules(_metadata, self->fd);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		become(UNPRIV_UID, UNPRIV_UID);
+		text = read_rest(self->fd, 4096);
+		section = uid_section(text, UID_A);
+		EXPECT_STREQ("---- UID: 60000 ----\n"
+			     "Rule 1: someone else's rule\n", section);
+		free(section);
+		free(text);
+		EXPECT_OK(list_into(self->fd, 0, UID_A, list_buf,
+				    sizeof(list_buf), &arg));
+		EXPECT_EQ(1U, arg.count);
+		EXPECT_OK(list_into(self->fd, RULESTORE_LIST_ALL, 0, list_buf,
+				    sizeof(list_buf), &arg));
+		EXPECT_OK(add_rule(self->fd, UID_A, "added through root's fd"));
+		_exit(0);
+	}
+	wait_child(_metadata, pid);
+	EXPECT_RULES(self->fd, UID_A, "someone else's rule",
+		     "added through root's fd");
+}
+
+/* Send @fd over the socket @sock. */
+static int send_fd(int sock, int fd)
+{
+	char data = 0, control[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = control, .msg_controllen = sizeof(control),
+	};
+	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
+}
+
+/* A file descriptor received over the socket @sock, or -1. */
+static int receive_fd(int sock)
+{
+	char data, control[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = control, .msg_controllen = sizeof(control),
+	};
+	struct cmsghdr *cmsg;
+	int fd;
+
+	if (recvmsg(sock, &msg, 0) != 1)
+		return -1;
+	cmsg = CMSG_FIRSTHDR(&msg);
+	if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
+	return fd;
+}
+
+/*
+ * The other way round: root, handed a file that a plain user opened (as
+ * a privileged helper may be), can do only what that user could.
+ */
+TEST_F(rulestore, unprivileged_fd_in_root_process_stays_unprivileged)
+{
+	struct rulestore_list_arg arg;
+	int sock[2], fd;
+	__u64 gen;
+	char *text;
+	pid_t pid;
+
+	add_permission_rules(_metadata, self->fd);
+	gen = generation(_metadata, self->fd);
+	ASSERT_OK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sock));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		fd = drop_privileges(UNPRIV_UID, UNPRIV_UID);
+		_exit(send_fd(sock[1], fd) ? KSFT_FAIL : 0);
+	}
+	fd = receive_fd(sock[0]);
+	close(sock[0]);
+	close(sock[1]);
+	wait_child(_metadata, pid);
+	ASSERT_LE(0, fd);
+
+	EXPECT_ERRNO(EPERM, add_rule(fd, UID_A, "new"));
+	EXPECT_ERRNO(EPERM, clear_uid(fd, UNPRIV_UID));
+	EXPECT_ERRNO(EPERM, list_into(fd, 0, UID_A, list_buf,
+				      sizeof(list_buf), &arg));
+	EXPECT_ERRNO(EPERM, list_into(fd, RULESTORE_LIST_ALL, 0, list_buf,
+				      sizeof(list_buf), &arg));
+	EXPECT_OK(list_into(fd, 0, UNPRIV_UID, list_buf, sizeof(list_buf),
+			    &arg));
+	EXPECT_EQ(1U, arg.count);
+	text = read_rest(fd, 4096);
+	EXPECT_STREQ("---- UID: 65000 ----\nRule 1: own rule\n", text);
+	free(text);
+	close(fd);
+	EXPECT_EQ(gen, generation(_metadata, self->fd));
 }
 
 static bool write_file(const char *path, const char *text)
@@ -2096,6 +2273,27 @@ TEST_F(ioctl_arg, tail_page_zero_accepted)
 	expect_done(_metadata, self->fd, self->generation, variant->cmd);
 }
 
+/*
+ * A size above the page size is -E2BIG even with a zero tail: the kernel
+ * does not read megabytes of user memory to check them.
+ */
+TEST_F(ioctl_arg, size_above_page_e2big)
+{
+	size_t len = 2 * self->page_size;
+	char *arg;
+
+	arg = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(arg != MAP_FAILED);
+	place_valid_arg(variant->cmd, variant->size, arg, len);
+	*(__u32 *)arg = self->page_size + 8;
+	EXPECT_ERRNO(E2BIG, ioctl(self->fd, variant->cmd, arg));
+	*(__u32 *)arg = len;
+	EXPECT_ERRNO(E2BIG, ioctl(self->fd, variant->cmd, arg));
+	munmap(arg, len);
+	expect_unchanged(_metadata, self->fd, self->generation);
+}
+
 /* The tail to check for zeros is in the inaccessible page. */
 TEST_F(ioctl_arg, tail_inaccessible_efault)
 {
@@ -2219,6 +2417,19 @@ TEST_F(utf8, add_list_del)
 	free_snapshot(&snap);
 	EXPECT_OK(rule_ioctl(self->fd, RULESTORE_IOC_DEL, UID_A,
 			     variant->rule, variant->len));
+}
+
+/*
+ * RULESTORE_RECORD_SIZE() of a corrupt length must not wrap around, in
+ * 32-bit programs too, or a program walking records would loop forever
+ * or read past its buffer.
+ */
+TEST(record_size_does_not_wrap)
+{
+	EXPECT_EQ(8ULL, RULESTORE_RECORD_SIZE(0));
+	EXPECT_EQ(264ULL, RULESTORE_RECORD_SIZE(RULESTORE_RULE_MAX));
+	EXPECT_EQ(0x100000000ULL, RULESTORE_RECORD_SIZE(0xfffffff8U));
+	EXPECT_EQ(0x100000008ULL, RULESTORE_RECORD_SIZE(0xffffffffU));
 }
 
 TEST_HARNESS_MAIN
