@@ -137,6 +137,11 @@ t_eq "rulectl: info --json is one object" \
 	"$(head -1 $ran)$(tail -1 $ran)" "{}"
 $rulectl add $A 'say "hi"' &&
 	$rulectl add $A "$(printf 'tab\there \\ \303\274')"
+t_eq "rulectl: -j is --json" "$($rulectl -j info | grep -c api_version)" 1
+t_exit "rulectl: --version exits 0" 0 $rulectl --version
+t "rulectl: --version names the API version" \
+	grep -q "^rulectl for rulestore API version 1$" $ran
+t_eq "rulectl: -V is --version" "$($rulectl -V)" "$($rulectl --version)"
 t_exit "rulectl: list --json" 0 $rulectl list --json $A
 t "rulectl: list --json escapes quotes" \
 	grep -qF "{\"uid\": $A, \"rule\": \"say \\\"hi\\\"\"}," $ran
@@ -250,6 +255,9 @@ $rulectl add $A "still here at unload"
 if grep -q '^rulestore ' /proc/modules; then
 	t "rulectl: rmmod rulestore with rules in the store" rmmod rulestore
 	t "rulectl: $dev is gone after unload" test ! -e $dev
+	t_exit "rulectl: info without the device fails" 1 $rulectl info
+	t "rulectl: ... and hints at loading the module" \
+		grep -q "is the rulestore module loaded?" $ran
 	t "rulectl: modprobe rulestore again" modprobe rulestore
 	t_eq "rulectl: a reload starts with no rules" \
 		"$($rulectl info | grep '^nr_rules:')" "nr_rules: 0"

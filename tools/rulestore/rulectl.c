@@ -85,7 +85,8 @@ static const char usage_text[] =
 "Options:\n"
 "  --device PATH         the device (default: " DEFAULT_DEVICE ")\n"
 "  --all                 list: every uid's rules (needs CAP_SYS_ADMIN)\n"
-"  --json                list, info: write JSON\n"
+"  -j, --json            list, info: write JSON\n"
+"  -V, --version         show the rulestore API version rulectl was built for\n"
 "  -h, --help            show this text\n"
 "\n"
 "A UID is a number or a user name. A RULE is 1 to 255 bytes of UTF-8\n"
@@ -174,9 +175,16 @@ static int parse_uid_arg(const char *arg, __u32 *uid)
 static int open_device(const struct invocation *inv, int flags)
 {
 	int fd = open(inv->opts.device, flags | O_CLOEXEC);
+	int err = errno;
 
-	if (fd < 0)
-		op_failed(errno, "%s", inv->opts.device);
+	if (fd >= 0)
+		return fd;
+	op_failed(err, "%s", inv->opts.device);
+	/* The usual reason, on a kernel that has the driver as a module. */
+	if ((err == ENOENT || err == ENXIO || err == ENODEV) &&
+	    !strcmp(inv->opts.device, DEFAULT_DEVICE))
+		fputs(PROG ": is the rulestore module loaded? Try 'modprobe rulestore'.\n",
+		      stderr);
 	return fd;
 }
 
@@ -575,12 +583,13 @@ static int check_verb_usage(const struct invocation *inv)
 	return 0;
 }
 
-enum { OPT_DEVICE = 256, OPT_ALL, OPT_JSON };
+enum { OPT_DEVICE = 256, OPT_ALL };
 
 static const struct option long_options[] = {
 	{ "device", required_argument, NULL, OPT_DEVICE },
 	{ "all",    no_argument,       NULL, OPT_ALL },
-	{ "json",   no_argument,       NULL, OPT_JSON },
+	{ "json",   no_argument,       NULL, 'j' },
+	{ "version", no_argument,      NULL, 'V' },
 	{ "help",   no_argument,       NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -595,7 +604,7 @@ static int parse_options(int argc, char **argv, struct options *opts)
 	int c;
 
 	opterr = 0;	/* our messages, with our program name */
-	while ((c = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hjV", long_options, NULL)) != -1) {
 		switch (c) {
 		case OPT_DEVICE:
 			opts->device = optarg;
@@ -603,11 +612,15 @@ static int parse_options(int argc, char **argv, struct options *opts)
 		case OPT_ALL:
 			opts->all = true;
 			break;
-		case OPT_JSON:
+		case 'j':
 			opts->json = true;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
+			return EXIT_OK;
+		case 'V':
+			printf(PROG " for rulestore API version %d\n",
+			       RULESTORE_API_VERSION);
 			return EXIT_OK;
 		case ':':
 			return usage_error("option '%s' needs an argument",
