@@ -148,6 +148,7 @@ else
 	stage verify "$TOP/scripts/verify.sh"
 	stage docs "$TOP/scripts/check-docs.sh"
 	stage kunit "$TOP/scripts/kunit.sh"
+	stage readme "$TOP/scripts/check-readme.sh"
 	stage guest guest
 	stage provoke provoke
 fi

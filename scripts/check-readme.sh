@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+set -euo pipefail
+
+usage() {
+	cat <<USAGE
+Usage: scripts/check-readme.sh [--readme FILE]
+
+Run the commands of README.md's section "Using the series in your own
+kernel tree" as they are written there: each fenced sh block of the
+section, with /path/to/kseries replaced by this project, from the parent
+of a fresh clone of v6.12.107 named linux (build/readme/*/linux):
+
+  the block with "git am"      every patch of series is a commit on the tag
+  the block with "quilt push"  every patch of series is applied (.pc)
+  the block with merge_config  (in the git am clone) every option of
+                               configs/series.config has its value in
+                               .config, and every CONFIG_ option of the
+                               section's table is set
+  the block with the selftests (in the git am clone) it exits 0 and the
+                               rulestore kselftests are built, 64 and 32-bit
+
+Prints one "ok - ..." or "not ok - ..." line for each (run by
+scripts/check.sh). A block that is missing, or there twice, is "not ok".
+
+--readme FILE  read FILE instead of README.md (to try a change of it)
+USAGE
+}
+
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+readme=$TOP/README.md part=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-h|--help) usage; exit 0 ;;
+	--readme) readme=$(realpath "${2:?--readme needs a file}"); shift 2 ;;
+	--part) part=${2:?}; shift 2 ;;	# one check, run by this script itself
+	*) usage >&2; exit 2 ;;
+	esac
+done
+[ -f "$readme" ] || die "no $readme"
+
+SECTION="## Using the series in your own kernel tree"
+DIR=$BUILD_DIR/readme
+# git am and quilt need no identity of the user's for this.
+export GIT_COMMITTER_NAME=${GIT_COMMITTER_NAME:-kseries}
+export GIT_COMMITTER_EMAIL=${GIT_COMMITTER_EMAIL:-kseries@localhost}
+
+section() {
+	awk -v title="$SECTION" '$0 == title { on = 1; next } on && /^## / { exit } on' "$readme"
+}
+
+# block PATTERN: the one fenced block of the section that contains PATTERN.
+block() {
+	local n
+	section | awk -v dir="$work" '
+		/^```/ { if (in_block) { in_block = 0 } else { in_block = 1; n++; printf "" > (dir "/block." n) } next }
+		in_block { print > (dir "/block." n) }'
+	n=$(grep -lF -- "$1" "$work"/block.* 2>/dev/null | wc -l)
+	[ "$n" -eq 1 ] || { echo "README.md: $n fenced blocks of \"$SECTION\" contain \"$1\", not 1" >&2; return 1; }
+	sed "s|/path/to/kseries|$TOP|g" "$(grep -lF -- "$1" "$work"/block.*)"
+}
+
+# run_block PATTERN DIR: run that block from DIR, the parent of linux/.
+run_block() {
+	local cmds
+	cmds=$(block "$1")
+	echo "in $2:"
+	printf '  $ %s\n' "${cmds//$'\n'/$'\n'  \$ }"
+	(cd "$2" && bash -euo pipefail -c "$cmds")
+}
+
+npatches=$(grep -c . "$TOP/series")
+
+part_am() {
+	fresh_tree "$DIR/am/linux"
+	run_block "git am" "$DIR/am"
+	got=$(git -C "$DIR/am/linux" rev-list --count "$BASE_TAG..HEAD")
+	echo "$got commits on $BASE_TAG; series has $npatches patches"
+	[ "$got" -eq "$npatches" ]
+}
+
+part_quilt() {
+	fresh_tree "$DIR/quilt/linux"
+	run_block "quilt push" "$DIR/quilt"
+	got=$(grep -c . "$DIR/quilt/linux/.pc/applied-patches")
+	echo "$got patches applied by quilt; series has $npatches"
+	[ "$got" -eq "$npatches" ]
+	diff "$TOP/series" "$DIR/quilt/linux/.pc/applied-patches"
+}
+
+part_kconfig() {
+	local line sym got bad=0
+	run_block "merge_config.sh" "$DIR/am"
+	while read -r line; do
+		case "$line" in CONFIG_*=*) ;; *) continue ;; esac
+		sym=${line%%=*}
+		got=$(grep -E "^(# )?${sym}[= ]" "$DIR/am/linux/.config" || true)
+		[ "$got" = "$line" ] && continue
+		echo "configs/series.config wants $line, .config has ${got:-nothing}"
+		bad=1
+	done <"$TOP/configs/series.config"
+	# The table's first column: | `CONFIG_X` | ...
+	# shellcheck disable=SC2016  # the backquotes are markdown
+	for sym in $(section | sed -n 's/^| `\(CONFIG_[A-Z0-9_]*\)` |.*/\1/p'); do
+		grep -qE "^$sym=[ym]$" "$DIR/am/linux/.config" && continue
+		echo "the README's table names $sym, which .config does not set"
+		bad=1
+	done
+	[ "$bad" -eq 0 ]
+}
+
+part_kselftest() {
+	local t=tools/testing/selftests/drivers/misc/rulestore prog
+	run_block "tools/testing/selftests" "$DIR/am" >"$work/log" 2>&1 || {
+		tail -n 40 "$work/log"
+		return 1
+	}
+	grep -E '^(not )?ok [0-9]+ selftests:' "$work/log" || true
+	for prog in rulestore_test rulestore_test_32; do
+		[ -x "$DIR/am/linux/$t/$prog" ] || { echo "$t/$prog was not built"; return 1; }
+	done
+}
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+if [ -n "$part" ]; then
+	"part_$part"
+	exit
+fi
+
+mkdir -p "$DIR/am" "$DIR/quilt"
+"$TOP/scripts/fetch-kernel.sh" >/dev/null
+# Each in a process of its own, so that set -e stops it at the first failure.
+check "README: its git am command applies all $npatches patches of series" "$0" --readme "$readme" --part am
+check "README: its quilt command applies all $npatches patches of series" "$0" --readme "$readme" --part quilt
+check "README: configs/series.config merged onto defconfig keeps every option it and the README's table ask for" \
+	"$0" --readme "$readme" --part kconfig
+check "README: its kselftest commands build the rulestore selftests on a fresh tree" \
+	"$0" --readme "$readme" --part kselftest
