@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # The kprobe uid watch sample: it counts and logs the files that the
 # uids it watches open, and no one else's; it refuses to load when its
-# probe cannot be registered, and unloads cleanly.
+# probe cannot be registered, and unloads cleanly. On a function whose
+# first argument is not a struct path, it logs so instead of oopsing.
 # shellcheck shell=sh
 # shellcheck source=guest/lib.sh
 . /guest/lib.sh
@@ -21,6 +22,11 @@ done
 run_as() { su -s /bin/sh -c "$2" "uw$1"; }
 # field N: the Nth count in $hits.
 field() { cut -d, -f"$1" $hits; }
+# no_report LOG: LOG has no kernel report (the ones it has are printed).
+no_report() {
+	! printf '%s\n' "$1" |
+		grep -E 'BUG:|Oops|WARNING:|KASAN:|UBSAN:|general protection|page fault|Call Trace:'
+}
 
 mkdir -p $dir
 echo watched >$file
@@ -84,3 +90,21 @@ t_fails "kprobe-uid-watch: a load without uids fails with EINVAL" \
 	"Invalid argument" modprobe $mod
 t "kprobe-uid-watch: modprobe $mod again" modprobe $mod uids=1234
 t "kprobe-uid-watch: rmmod $mod again" rmmod $mod
+
+# do_sys_openat2() takes a directory fd first, AT_FDCWD for a relative
+# name: the handler must not follow it as a struct path. Everything this
+# shell runs is root's, so the log and count start at once.
+log_mark
+t "kprobe-uid-watch: modprobe $mod uids=0 symbol=do_sys_openat2" \
+	modprobe $mod uids=0 symbol=do_sys_openat2
+t_eq "kprobe-uid-watch: cat as root with the probe on do_sys_openat2" \
+	"$(cd $dir && cat watched.txt)" "watched"
+t "kprobe-uid-watch: the calls by root are counted" test "$(cat $hits)" -gt 0
+t "kprobe-uid-watch: rmmod $mod after do_sys_openat2" rmmod $mod
+log=$(log_since_mark)
+t "kprobe-uid-watch: the log says the argument is not a struct path" \
+	grep -q "$mod: uid 0 called do_sys_openat2, whose first argument is not a readable struct path$" <<EOF2
+$log
+EOF2
+t "kprobe-uid-watch: no kernel report while probing do_sys_openat2" \
+	no_report "$log"
