@@ -86,7 +86,8 @@ unexpected=$(mktemp)
 trap 'rm -f "$all" "$unexpected" "$unexpected.new"' EXIT
 [ -f "$console" ] && records "$console" >"$all"
 cp "$all" "$unexpected"
-ran=$(sed -n 's/^# test: //p' "$results" 2>/dev/null || true)
+# The tests that ran (the serial port gives CRLF line ends).
+ran=$(tr -d '\r' <"$results" 2>/dev/null | sed -n 's/^# test: //p' || true)
 
 while read -r test count pattern; do
 	case "$test" in ''|'#'*) continue ;; esac
