@@ -29,6 +29,10 @@ obj=$(cd "$2" && pwd)
 out=$3
 work=$obj/payload
 rm -rf "$out"
+# From scratch each time: the programs' Makefiles do not know that they
+# depend on the installed uapi header, and a stale program would test an
+# old header. They build in seconds.
+rm -rf "$work/hdr" "$work/rulectl" "$work/selftest"
 mkdir -p "$out/guest/bin" "$work/selftest"
 
 # The series' uapi headers, as user space sees them.
