@@ -8,7 +8,8 @@ Usage: scripts/mkinitramfs.sh OBJ OUT [DIR...]
 
 Make the guest's initramfs OUT (gzipped cpio): Debian's busybox-static,
 the modules built in the kernel build directory OBJ, the project's guest/
-directory (init, tests, tour) as /guest, and the contents of each DIR
+directory (init, tests, tour) as /guest with configs/report.config in
+it, and the contents of each DIR
 (for example test programs) copied over the root.
 USAGE
 }
@@ -39,6 +40,8 @@ cp "$TOP/guest/init" "$root/init"
 chmod 755 "$root/init"
 cp -r "$TOP/guest" "$root/guest"
 rm -f "$root/guest/init"
+# What guest/tests/00-config.sh checks the running kernel against.
+cp "$TOP/configs/report.config" "$root/guest/report.config"
 echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"
 echo "root:x:0:" >"$root/etc/group"
 
