@@ -44,10 +44,10 @@ console=$1 results=${2:-} expected=${3:-$TOP/guest/expected-reports.txt}
 
 # The first line of every kernel report we know of. Proven by the
 # provocation boot (guest/provoke/, declared in guest/expected-reports.txt):
-# WARNING, kernel BUG/Oops, KASAN, UBSAN, KFENCE, lockdep (circular
-# locking), suspicious RCU usage, ODEBUG, kmemleak, hung task. Kept but NOT
-# proven (the debug kernel has no detector for them, or provoking them
-# costs a stalled CPU for tens of seconds): general protection fault,
+# WARNING, kernel BUG/Oops (a general protection fault is an "Oops:" line
+# too), KASAN, UBSAN, KFENCE, lockdep (circular locking), suspicious RCU
+# usage, ODEBUG, kmemleak, hung task. Kept but NOT proven (the debug kernel
+# has no detector for them, or provoking them stalls or kills the guest):
 # recursive locking / inconsistent lock state / lock held when returning,
 # soft lockup, hard LOCKUP, RCU stall (self-detected stall), Kernel panic.
 REPORT='BUG:|WARNING:|Oops|kernel BUG at|general protection fault|KASAN:|UBSAN:|KFENCE:|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|lock held when returning|ODEBUG:|unreferenced object|INFO: task .* blocked|soft lockup|hard LOCKUP|self-detected stall|Kernel panic'
