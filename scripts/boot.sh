@@ -5,7 +5,8 @@ set -euo pipefail
 usage() {
 	cat <<USAGE
 Usage: scripts/boot.sh [--mode tour|check|provoke|shell] [--timeout SECONDS]
-                       [--add DIR]... [--tests GLOB] [--out DIR] OBJ
+                       [--add DIR]... [--tests GLOB] [--append ARGS]
+                       [--out DIR] OBJ
 
 Boot the kernel built in OBJ in QEMU (x86_64, TCG: no KVM needed) with an
 initramfs from scripts/mkinitramfs.sh, and power it off when done.
@@ -22,6 +23,7 @@ initramfs from scripts/mkinitramfs.sh, and power it off when done.
 --add DIR       copy DIR's contents into the guest's root (repeatable)
 --tests GLOB    in check (provoke) mode, run only guest/tests/GLOB.sh
                 (guest/provoke/GLOB.sh), e.g. '40-*'
+--append ARGS   add ARGS to the kernel command line (e.g. kmemleak=off)
 --out DIR       where logs go (default build/guest)
 USAGE
 }
@@ -29,7 +31,7 @@ USAGE
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-mode=tour timeout=900 out=$BUILD_DIR/guest adds=() tests='*'
+mode=tour timeout=900 out=$BUILD_DIR/guest adds=() tests='*' append=
 while [ $# -gt 1 ]; do
 	case "$1" in
 	-h|--help) usage; exit 0 ;;
@@ -38,6 +40,7 @@ while [ $# -gt 1 ]; do
 	--add) adds+=("$2"); shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	--tests) tests=$2; shift 2 ;;
+	--append) append=$2; shift 2 ;;
 	*) usage >&2; exit 2 ;;
 	esac
 done
@@ -64,7 +67,7 @@ quiet=quiet
 case "$mode" in check|provoke) quiet= ;; esac
 qemu=(qemu-system-x86_64 "${accel[@]}" -m 1024 -smp 2 -no-reboot
       -kernel "$kernel" -initrd "$out/initramfs.cpio.gz" -nographic
-      -append "console=ttyS0 panic=-1 $quiet kseries_mode=$mode kseries_tests=$tests")
+      -append "console=ttyS0 panic=-1 $quiet kseries_mode=$mode kseries_tests=$tests $append")
 
 case "$mode" in
 shell)
