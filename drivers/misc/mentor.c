@@ -10,6 +10,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/ctype.h>
 #include <linux/debugfs.h>
 #include <linux/export.h>
 #include <linux/kernel.h>
@@ -144,11 +145,57 @@ static int mentor_copy_cmd(char *buf, size_t size, const char __user *ubuf,
 	return 0;
 }
 
-/* Takes "ADDR VALUE", each decimal or 0x-prefixed hexadecimal. */
+/*
+ * Parses a number written to debugfs: decimal, or hexadecimal with "0x".
+ * A zero followed by more digits is refused rather than read as octal, as
+ * kstrtou32(s, 0, ...) would: "010" is 8 to C and 10 to most people, so
+ * fail the write instead of guessing which one the writer meant.
+ */
+static int mentor_parse_u32(const char *s, u32 *value)
+{
+	const char *digits = s + (*s == '+');
+
+	if (digits[0] == '0' && _tolower(digits[1]) == 'x')
+		return kstrtou32(s, 16, value);
+	if (digits[0] == '0' && isdigit(digits[1]))
+		return -EINVAL;
+	return kstrtou32(s, 10, value);
+}
+
+/*
+ * Parses "ADDR VALUE" in @cmd, which it modifies. Returns -EINVAL when it
+ * is not two numbers, and -ERANGE for a number too big for its field.
+ */
+VISIBLE_IF_KUNIT int mentor_parse_write_cmd(char *cmd, u8 *addr, u32 *value)
+{
+	char *value_str = strim(cmd);
+	char *addr_str = strsep(&value_str, " ");
+	u32 a;
+	int ret;
+
+	if (!value_str)
+		return -EINVAL;
+
+	ret = mentor_parse_u32(addr_str, &a);
+	if (ret)
+		return ret;
+	if (a > U8_MAX)
+		return -ERANGE;
+
+	ret = mentor_parse_u32(skip_spaces(value_str), value);
+	if (ret)
+		return ret;
+
+	*addr = a;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(mentor_parse_write_cmd);
+
+/* Takes "ADDR VALUE", as mentor_parse_write_cmd() reads it. */
 static ssize_t mentor_regs_write(struct file *file, const char __user *ubuf,
 				 size_t len, loff_t *ppos)
 {
-	char buf[32], *value_str, *addr_str;
+	char buf[32];
 	u32 value;
 	u8 addr;
 	int ret;
@@ -157,14 +204,7 @@ static ssize_t mentor_regs_write(struct file *file, const char __user *ubuf,
 	if (ret)
 		return ret;
 
-	value_str = strim(buf);
-	addr_str = strsep(&value_str, " ");
-	if (!value_str)
-		return -EINVAL;
-
-	ret = kstrtou8(addr_str, 0, &addr);
-	if (!ret)
-		ret = kstrtou32(skip_spaces(value_str), 0, &value);
+	ret = mentor_parse_write_cmd(buf, &addr, &value);
 	if (!ret)
 		ret = mentor_write(addr, value);
 

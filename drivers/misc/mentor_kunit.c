@@ -13,6 +13,7 @@
 #include <linux/mentor.h>
 #include <linux/module.h>
 #include <linux/sched/task.h>
+#include <linux/string.h>
 
 static const u32 mentor_test_initial[MENTOR_NR_REGS] = { 40, 41, 42, 43, 44, 0 };
 
@@ -107,10 +108,57 @@ static void mentor_irqs_disabled_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mentor_read(MENTOR_TOTAL_WRITES_ADDR), 1);
 }
 
+struct mentor_parse_case {
+	const char *desc;
+	const char *cmd;
+	int ret;
+	u8 addr;
+	u32 value;
+};
+
+static const struct mentor_parse_case mentor_parse_cases[] = {
+	{ .desc = "decimal", .cmd = "0 7", .addr = 0, .value = 7 },
+	{ .desc = "zero", .cmd = "1 0", .addr = 1, .value = 0 },
+	{ .desc = "hexadecimal", .cmd = "4 0xffffffff", .addr = 4,
+	  .value = U32_MAX },
+	{ .desc = "hexadecimal address, upper-case X", .cmd = "0x3 0X10",
+	  .addr = 3, .value = 16 },
+	{ .desc = "spaces and the newline of echo", .cmd = " 2   10\n",
+	  .addr = 2, .value = 10 },
+	{ .desc = "leading zero in the value", .cmd = "0 010", .ret = -EINVAL },
+	{ .desc = "leading zero in the address", .cmd = "01 1", .ret = -EINVAL },
+	{ .desc = "leading zero after a plus sign", .cmd = "0 +010",
+	  .ret = -EINVAL },
+	{ .desc = "two zeros", .cmd = "0 00", .ret = -EINVAL },
+	{ .desc = "0x without digits", .cmd = "0 0x", .ret = -EINVAL },
+	{ .desc = "one number", .cmd = "7", .ret = -EINVAL },
+	{ .desc = "address above 255", .cmd = "300 1", .ret = -ERANGE },
+	{ .desc = "value above U32_MAX", .cmd = "0 4294967296", .ret = -ERANGE },
+};
+
+KUNIT_ARRAY_PARAM_DESC(mentor_parse, mentor_parse_cases, desc);
+
+/* debugfs takes decimal, or hexadecimal with 0x, and never guesses octal. */
+static void mentor_parse_write_cmd_test(struct kunit *test)
+{
+	const struct mentor_parse_case *c = test->param_value;
+	char cmd[32];
+	u32 value = 0;
+	u8 addr = 0;
+
+	strscpy(cmd, c->cmd);
+	KUNIT_ASSERT_EQ(test, mentor_parse_write_cmd(cmd, &addr, &value), c->ret);
+	if (c->ret)
+		return;
+	KUNIT_EXPECT_EQ(test, addr, c->addr);
+	KUNIT_EXPECT_EQ(test, value, c->value);
+}
+
 #define MENTOR_TEST_WRITERS		4
 #define MENTOR_TEST_WRITES_PER_WRITER	20000
 
 struct mentor_test_writer {
+	struct completion started;
 	struct completion *start;
 	u8 addr;
 	unsigned int failed;
@@ -121,6 +169,7 @@ static int mentor_test_writer_fn(void *data)
 	struct mentor_test_writer *writer = data;
 	unsigned int i;
 
+	complete(&writer->started);
 	wait_for_completion(writer->start);
 	for (i = 1; i <= MENTOR_TEST_WRITES_PER_WRITER; i++)
 		if (mentor_write(writer->addr, i))
@@ -141,6 +190,7 @@ static void mentor_concurrent_writers_test(struct kunit *test)
 	int i;
 
 	for (i = 0; i < MENTOR_TEST_WRITERS; i++) {
+		init_completion(&writers[i].started);
 		writers[i].start = &start;
 		writers[i].addr = i % MENTOR_TOTAL_WRITES_ADDR;
 		tasks[i] = kthread_create(mentor_test_writer_fn, &writers[i],
@@ -155,6 +205,13 @@ static void mentor_concurrent_writers_test(struct kunit *test)
 		/* Hold the task: it may be done before kthread_stop_put(). */
 		get_task_struct(tasks[i]);
 		wake_up_process(tasks[i]);
+		/*
+		 * A kthread that is stopped before it first runs never calls
+		 * its function: kthread() skips it when KTHREAD_SHOULD_STOP is
+		 * already set. Wait until this writer is in it, so that
+		 * kthread_stop_put() below cannot cancel its writes.
+		 */
+		wait_for_completion(&writers[i].started);
 	}
 
 	complete_all(&start);
@@ -190,6 +247,7 @@ static struct kunit_case mentor_test_cases[] = {
 	KUNIT_CASE_PARAM(mentor_out_of_range_write_test, mentor_bad_gen_params),
 	KUNIT_CASE(mentor_irqs_disabled_test),
 	KUNIT_CASE(mentor_concurrent_writers_test),
+	KUNIT_CASE_PARAM(mentor_parse_write_cmd_test, mentor_parse_gen_params),
 	{}
 };
 

@@ -33,6 +33,8 @@ static inline u32 mentor_read(u8 addr)
 #if IS_ENABLED(CONFIG_KUNIT)
 /* For the KUnit tests only: put every register back to its initial value. */
 void mentor_reset(void);
+/* For the KUnit tests only: parse a debugfs "ADDR VALUE" write. */
+int mentor_parse_write_cmd(char *cmd, u8 *addr, u32 *value);
 #endif
 
 #endif /* _LINUX_MENTOR_H */

@@ -9,6 +9,13 @@
  * is in the "uids" parameter, it counts the open and logs the
  * file's name and inode number (ratelimited).
  *
+ * The "symbol" parameter may name a function whose first argument is
+ * not a struct path at all: for do_sys_openat2() it is a file
+ * descriptor such as AT_FDCWD. Nothing can check that at load time, so
+ * the handler follows the pointers only with the nofault accessors,
+ * which return an error where a plain dereference would oops, and then
+ * logs that the argument is not a readable struct path.
+ *
  * The real uid is the user who ran the program, also when the program
  * is set-uid; a daemon that only switches its effective or filesystem
  * uid to open files on a user's behalf is not counted for that user.
@@ -29,10 +36,12 @@
 #include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
+#include <linux/limits.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/path.h>
 #include <linux/ptrace.h>
+#include <linux/uaccess.h>
 #include <linux/uidgid.h>
 
 #define UID_WATCH_MAX	8
@@ -40,7 +49,7 @@
 static char symbol[KSYM_NAME_LEN] = "vfs_open";
 module_param_string(symbol, symbol, KSYM_NAME_LEN, 0444);
 MODULE_PARM_DESC(symbol,
-		 "Function to probe; its first argument must be a const struct path * (default: vfs_open)");
+		 "Function to probe; its first argument is read as a const struct path * (default: vfs_open)");
 
 static unsigned int uids[UID_WATCH_MAX];
 static unsigned int nr_uids;
@@ -75,13 +84,50 @@ static const struct kernel_param_ops hits_ops = {
 module_param_cb(hits, &hits_ops, NULL, 0444);
 MODULE_PARM_DESC(hits, "Opens seen per watched uid, in the order of uids");
 
+/* What the handler read through the probed function's first argument. */
+struct uid_watch_file {
+	char name[NAME_MAX + 1];
+	bool has_inode;
+	unsigned long ino;
+};
+
+/*
+ * Reads the name and inode number of the file that @arg points to, taken
+ * as a const struct path *. Any other argument (a file descriptor, another
+ * structure) may hold an address that is not mapped, so each pointer is
+ * followed with get_kernel_nofault() or copy_from_kernel_nofault(), which
+ * fail instead of faulting. The length of the name bounds its copy.
+ */
+static int uid_watch_read_file(unsigned long arg, struct uid_watch_file *file)
+{
+	const struct path *path = (const struct path *)arg;
+	struct dentry *dentry;
+	struct inode *inode;
+	struct qstr d_name;
+	u32 len;
+
+	if (get_kernel_nofault(dentry, &path->dentry) ||
+	    get_kernel_nofault(d_name, &dentry->d_name) ||
+	    get_kernel_nofault(inode, &dentry->d_inode))
+		return -EFAULT;
+
+	len = min_t(u32, d_name.len, NAME_MAX);
+	if (copy_from_kernel_nofault(file->name, d_name.name, len))
+		return -EFAULT;
+	file->name[len] = '\0';
+
+	file->has_inode = inode;
+	if (inode && get_kernel_nofault(file->ino, &inode->i_ino))
+		return -EFAULT;
+
+	return 0;
+}
+
 /* Runs on every open in the system: find out quickly if it is ours. */
 static int uid_watch_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	kuid_t uid = current_uid();
-	const struct path *path;
-	struct dentry *dentry;
-	struct inode *inode;
+	struct uid_watch_file file;
 	unsigned int i;
 
 	for (i = 0; i < nr_uids; i++)
@@ -92,15 +138,15 @@ static int uid_watch_pre(struct kprobe *p, struct pt_regs *regs)
 
 	atomic_long_inc(&hits[i]);
 
-	path = (const struct path *)regs_get_kernel_argument(regs, 0);
-	dentry = path ? path->dentry : NULL;
-	inode = dentry ? d_inode(dentry) : NULL;
-	if (inode)
-		pr_info_ratelimited("uid %u opened %pd (inode %lu)\n",
-				    uids[i], dentry, inode->i_ino);
+	if (uid_watch_read_file(regs_get_kernel_argument(regs, 0), &file))
+		pr_info_ratelimited("uid %u called %s, whose first argument is not a readable struct path\n",
+				    uids[i], symbol);
+	else if (file.has_inode)
+		pr_info_ratelimited("uid %u opened %s (inode %lu)\n",
+				    uids[i], file.name, file.ino);
 	else
-		pr_info_ratelimited("uid %u opened %pd (no inode)\n",
-				    uids[i], dentry);
+		pr_info_ratelimited("uid %u opened %s (no inode)\n",
+				    uids[i], file.name);
 	return 0;
 }
 
