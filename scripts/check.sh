@@ -16,19 +16,23 @@ progress and the time of each stage:
            quilt push -a and the export round trip (scripts/verify.sh)
   docs     the touched documentation builds without warnings
   kunit    the KUnit suites under UML (scripts/kunit.sh)
+  readme   the README's commands for using the series in one's own tree,
+           run as written on fresh clones (scripts/check-readme.sh)
   guest    the debug kernel (KASAN, UBSAN, lockdep, kmemleak, ...) boots in
            QEMU and runs the guest tests with no unexpected kernel report
            (build/guest)
   provoke  the same kernel boots again and provokes one report of each kind
            (guest/provoke/): each must be seen exactly as declared in
            guest/expected-reports.txt, and nothing else (build/guest-provoke)
+  import   "make import" puts an edit into the patch that added the lines
+           (scripts/test-import.sh)
 
 Every result is one "ok"/"not ok" line, all of them kept in build/check.tap
 (TAP, with its plan "1..N" at the end). "ok ... # SKIP ..." counts as
 skipped, not passed. The last line is "N passed, N failed, N skipped".
 Exits non-zero when anything failed.
 
---quick       verify without builds, and skip kunit, guest and provoke
+--quick       verify without builds, docs and import only
 --guest-only SRC OBJ
               only the guest and provoke stages, on the kernel already built
               in OBJ from the series tree SRC (for working on the guest tests)
@@ -142,6 +146,7 @@ elif [ "$quick" -eq 1 ]; then
 	stage fetch fetch
 	stage verify "$TOP/scripts/verify.sh" --no-build
 	stage docs "$TOP/scripts/check-docs.sh"
+	stage import "$TOP/scripts/test-import.sh"
 else
 	stage deps deps
 	stage fetch fetch
@@ -151,8 +156,8 @@ else
 	stage readme "$TOP/scripts/check-readme.sh"
 	stage guest guest
 	stage provoke provoke
+	stage import "$TOP/scripts/test-import.sh"
 fi
-[ "${guest_only:-0}" -eq 1 ] || stage import "$TOP/scripts/test-import.sh"
 
 # TAP: "ok ... # SKIP reason" is a skip (the directive is case-insensitive).
 skip_re='^ok [^#]*#[[:space:]]*[Ss][Kk][Ii][Pp]'
