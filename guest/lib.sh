@@ -61,9 +61,9 @@ log_since_mark() {
 # write_to FILE TEXT: what "echo TEXT > FILE" does, as one command.
 write_to() { echo "$2" >"$1"; }
 
-# For the provocation boot (guest/provoke/): kmsg_mark writes a numbered
-# marker line into the kernel log; since_kmsg_mark prints the kernel log
-# from the last marker on, the marker included.
+# kmsg_mark writes a numbered marker line into the kernel log (log_mark
+# above and the provocation boot's t_log use it); since_kmsg_mark prints
+# the kernel log from the last marker on, the marker included.
 kmsg_mark() {
 	_mark=$(($(cat /tmp/kmsg.mark 2>/dev/null || echo 0) + 1))
 	echo "$_mark" >/tmp/kmsg.mark
