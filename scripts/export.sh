@@ -7,7 +7,7 @@ usage() {
 Usage: scripts/export.sh [--from TREE] [--to DIR]
 
 Write the commits TREE has on top of v6.12.107 out as the series:
-DIR/patches/*.patch (git format-patch, [PATCH n/N], base-commit),
+DIR/patches/*.patch (git format-patch, [RFC PATCH n/N], base-commit),
 DIR/patches/0000-cover-letter.patch, DIR/series (quilt), and every file the
 series adds, mirrored at its kernel path under DIR.
 
@@ -36,9 +36,13 @@ done
 git -C "$from" diff --quiet HEAD ||
 	die "$from has uncommitted changes: commit them (git commit --fixup, rebase) and export again"
 
+# An RFC: nothing in the kernel uses the series' code (the cover letter says
+# why it is posted anyway).
+SUBJECT_PREFIX="RFC PATCH"
+
 # The cover letter text is the one fact export cannot derive from git.
 cover_subject() {
-	sed -n 's/^Subject: \[PATCH [0-9]*\/[0-9]*\] //p' "$1"
+	sed -n 's/^Subject: \[\(RFC \)\{0,1\}PATCH [0-9]*\/[0-9]*\] //p' "$1"
 }
 cover_blurb() {
 	# From the first blank line after the headers to the shortlog.
@@ -53,7 +57,7 @@ trap 'rm -rf "$out"' EXIT
 # The cover letter is from the series' author, not whoever exports it.
 git -C "$from" -c user.name="$(git -C "$from" log -1 --format=%an HEAD)" \
 	-c user.email="$(git -C "$from" log -1 --format=%ae HEAD)" format-patch -q --zero-commit --no-signature \
-	--base="$BASE_TAG" --cover-letter -o "$out" "$BASE_TAG..HEAD"
+	--subject-prefix="$SUBJECT_PREFIX" --base="$BASE_TAG" --cover-letter -o "$out" "$BASE_TAG..HEAD"
 
 old_cover=$TOP/patches/0000-cover-letter.patch
 new_cover=$out/0000-cover-letter.patch

@@ -16,14 +16,62 @@
 /* Longest rule, in bytes; a rule has no terminating NUL. */
 #define RULESTORE_RULE_MAX		255
 
-/*
- * Every argument starts with @size and @flags. @size is the size of the
- * structure as the caller knows it: a kernel with a longer structure
- * treats the missing tail as zero, a kernel with a shorter one accepts the
- * extra tail only if it is all zero (else -E2BIG). A @size above the page
- * size (PAGE_SIZE, which is 64 KiB on some kernels) is -E2BIG. Unknown
- * @flags and non-zero reserved fields are -EINVAL.
+/**
+ * DOC: General ioctl format
  *
+ * Every command is ``_IO(RULESTORE_IOC_MAGIC, nr)``. Its argument is a
+ * structure that starts with ``__u32 size`` and ``__u32 flags``; ``size`` is
+ * the size of the structure as the caller knows it, normally ``sizeof``.
+ * The kernel reads the argument with copy_struct_from_user():
+ *
+ * - a ``size`` smaller than the structure of this first version is
+ *   ``-EINVAL``;
+ * - a ``size`` larger than the page size (``PAGE_SIZE``: 4 KiB on x86, up
+ *   to 64 KiB on some arm64 kernels) is ``-E2BIG``, whatever the extra
+ *   bytes, as for openat2(2) and clone3(2);
+ * - a ``size`` larger than the kernel's structure is accepted if the extra
+ *   bytes are zero, else ``-E2BIG``, so that a program built against a
+ *   newer header runs on an older kernel for as long as it does not use
+ *   what is new;
+ * - the kernel writes back no more than ``size`` bytes.
+ *
+ * The structures have the same layout on 32- and 64-bit, so 32-bit
+ * programs work unchanged on a 64-bit kernel.
+ *
+ * The checks come in this order, so that each error names the first thing
+ * wrong: the argument (``-EFAULT``, ``-EINVAL``, ``-E2BIG``); its flags,
+ * reserved fields and, for LIST, the buffer's alignment (``-EINVAL``); the
+ * uid (``-EINVAL``); the permission (``-EPERM``); the rule (``-EINVAL``,
+ * ``-EFAULT``); then the command itself.
+ *
+ * ============ ==============================================================
+ * Error        When
+ * ============ ==============================================================
+ * ``ENOTTY``   the command is not one of the five below
+ * ``EFAULT``   the argument, the rule or the LIST buffer is not accessible
+ * ``EINVAL``   ``size`` too small; unknown ``flags``; a non-zero reserved
+ *              field; a uid with no mapping in the opener's user
+ *              namespace; a rule of 0 or more than %RULESTORE_RULE_MAX
+ *              bytes, with a NUL, or not well-formed UTF-8; LIST with
+ *              %RULESTORE_LIST_ALL and a non-zero uid; a LIST buffer that
+ *              is not 8-byte aligned
+ * ``E2BIG``    ``size`` larger than the kernel's structure, with non-zero
+ *              extra bytes; ``size`` larger than ``PAGE_SIZE``
+ * ``EPERM``    ADD, DEL or CLEAR on a file whose opener had no
+ *              ``CAP_SYS_ADMIN``; LIST of another uid, or of all, on such
+ *              a file
+ * ``EEXIST``   ADD of a rule the uid has
+ * ``ENOENT``   DEL of a rule the uid does not have; CLEAR of a uid with no
+ *              rule
+ * ``ENOSPC``   ADD past the limit of rules per uid or in total
+ * ``ERANGE``   LIST with a buffer too small: ``buf_len`` is set to the
+ *              bytes needed, ``count`` to 0, and nothing is written to the
+ *              buffer
+ * ``ENOMEM``   the kernel is out of memory
+ * ============ ==============================================================
+ */
+
+/*
  * A call acts with the credentials of the process that opened the file,
  * whoever makes it: permissions are decided at open(2), and uids are
  * given and reported in the opener's user namespace.
