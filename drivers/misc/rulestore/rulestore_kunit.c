@@ -14,19 +14,19 @@
 
 #include "store.h"
 
-static const struct rule_store_limits rs_test_no_limits = {
+static const struct rule_store_limits rule_store_test_no_limits = {
 	.rules_per_uid = UINT_MAX,
 	.rules = UINT_MAX,
 };
 
-static int rs_test_add(struct rule_store *store, u32 uid, const char *rule)
+static int rule_store_test_add(struct rule_store *store, u32 uid, const char *rule)
 {
 	return rule_store_add(store, KUIDT_INIT(uid), rule, strlen(rule),
-			      &rs_test_no_limits);
+			      &rule_store_test_no_limits);
 }
 
 /* A snapshot of @uid (or all), as "uid:rule," text, for comparisons. */
-static const char *rs_test_list(struct kunit *test, struct rule_store *store,
+static const char *rule_store_test_list(struct kunit *test, struct rule_store *store,
 				const u32 *uid)
 {
 	struct rule_store_snapshot snap;
@@ -49,56 +49,56 @@ static const char *rs_test_list(struct kunit *test, struct rule_store *store,
 	return text;
 }
 
-struct rs_test_rule {
+struct rule_store_test_rule {
 	const char *desc;
 	const char *bytes;
 	u32 len;
 	bool valid;
 };
 
-#define RS_RULE(_desc, _bytes, _valid) \
+#define RULE_STORE_TEST_RULE(_desc, _bytes, _valid) \
 	{ .desc = _desc, .bytes = _bytes, .len = sizeof(_bytes) - 1, .valid = _valid }
 
-static const char rs_test_long[RULESTORE_RULE_MAX + 2] = {
+static const char rule_store_test_long[RULESTORE_RULE_MAX + 2] = {
 	[0 ... RULESTORE_RULE_MAX] = 'x',
 };
 
-static const struct rs_test_rule rs_test_rules[] = {
-	RS_RULE("ASCII", "allow /tmp", true),
-	RS_RULE("two-byte UTF-8", "caf\xc3\xa9", true),
-	RS_RULE("three-byte UTF-8", "\xe2\x82\xac 5", true),
-	RS_RULE("four-byte UTF-8", "\xf0\x9f\x94\x92", true),
-	RS_RULE("U+10FFFF", "\xf4\x8f\xbf\xbf", true),
-	{ .desc = "255 bytes", .bytes = rs_test_long, .len = 255, .valid = true },
-	{ .desc = "256 bytes", .bytes = rs_test_long, .len = 256, .valid = false },
+static const struct rule_store_test_rule rule_store_test_rules[] = {
+	RULE_STORE_TEST_RULE("ASCII", "allow /tmp", true),
+	RULE_STORE_TEST_RULE("two-byte UTF-8", "caf\xc3\xa9", true),
+	RULE_STORE_TEST_RULE("three-byte UTF-8", "\xe2\x82\xac 5", true),
+	RULE_STORE_TEST_RULE("four-byte UTF-8", "\xf0\x9f\x94\x92", true),
+	RULE_STORE_TEST_RULE("U+10FFFF", "\xf4\x8f\xbf\xbf", true),
+	{ .desc = "255 bytes", .bytes = rule_store_test_long, .len = 255, .valid = true },
+	{ .desc = "256 bytes", .bytes = rule_store_test_long, .len = 256, .valid = false },
 	{ .desc = "empty", .bytes = "", .len = 0, .valid = false },
-	RS_RULE("NUL inside", "a\0b", false),
-	RS_RULE("lone continuation byte", "a\x80", false),
-	RS_RULE("overlong two bytes", "\xc0\xaf", false),
-	RS_RULE("overlong three bytes", "\xe0\x80\xaf", false),
-	RS_RULE("surrogate", "\xed\xa0\x80", false),
-	RS_RULE("above U+10FFFF", "\xf4\x90\x80\x80", false),
-	RS_RULE("lead byte 0xf5", "\xf5\x80\x80\x80", false),
-	RS_RULE("truncated sequence", "ok\xe2\x82", false),
-	RS_RULE("bad continuation", "\xe2\x28\xa1", false),
+	RULE_STORE_TEST_RULE("NUL inside", "a\0b", false),
+	RULE_STORE_TEST_RULE("lone continuation byte", "a\x80", false),
+	RULE_STORE_TEST_RULE("overlong two bytes", "\xc0\xaf", false),
+	RULE_STORE_TEST_RULE("overlong three bytes", "\xe0\x80\xaf", false),
+	RULE_STORE_TEST_RULE("surrogate", "\xed\xa0\x80", false),
+	RULE_STORE_TEST_RULE("above U+10FFFF", "\xf4\x90\x80\x80", false),
+	RULE_STORE_TEST_RULE("lead byte 0xf5", "\xf5\x80\x80\x80", false),
+	RULE_STORE_TEST_RULE("truncated sequence", "ok\xe2\x82", false),
+	RULE_STORE_TEST_RULE("bad continuation", "\xe2\x28\xa1", false),
 };
 
-static void rs_test_rule_desc(const struct rs_test_rule *rule, char *desc)
+static void rule_store_test_rule_desc(const struct rule_store_test_rule *rule, char *desc)
 {
 	strscpy(desc, rule->desc, KUNIT_PARAM_DESC_SIZE);
 }
 
-KUNIT_ARRAY_PARAM(rs_test_rules, rs_test_rules, rs_test_rule_desc);
+KUNIT_ARRAY_PARAM(rule_store_test_rules, rule_store_test_rules, rule_store_test_rule_desc);
 
 static void rule_store_rule_validation_test(struct kunit *test)
 {
-	const struct rs_test_rule *rule = test->param_value;
+	const struct rule_store_test_rule *rule = test->param_value;
 	struct rule_store *store = test->priv;
 
 	KUNIT_EXPECT_EQ(test, rule_store_rule_valid(rule->bytes, rule->len),
 			rule->valid);
 	KUNIT_EXPECT_EQ(test, rule_store_add(store, KUIDT_INIT(1), rule->bytes,
-					     rule->len, &rs_test_no_limits),
+					     rule->len, &rule_store_test_no_limits),
 			rule->valid ? 0 : -EINVAL);
 }
 
@@ -107,7 +107,7 @@ static void rule_store_invalid_uid_test(struct kunit *test)
 	struct rule_store *store = test->priv;
 
 	KUNIT_EXPECT_EQ(test, rule_store_add(store, INVALID_UID, "a", 1,
-					     &rs_test_no_limits), -EINVAL);
+					     &rule_store_test_no_limits), -EINVAL);
 	KUNIT_EXPECT_EQ(test, rule_store_del(store, INVALID_UID, "a", 1), -EINVAL);
 	KUNIT_EXPECT_EQ(test, rule_store_clear(store, INVALID_UID), -EINVAL);
 }
@@ -117,12 +117,12 @@ static void rule_store_dedupe_test(struct kunit *test)
 	struct rule_store *store = test->priv;
 	struct rule_store_info info;
 
-	KUNIT_EXPECT_EQ(test, rs_test_add(store, 1000, "allow"), 0);
-	KUNIT_EXPECT_EQ(test, rs_test_add(store, 1000, "allow"), -EEXIST);
+	KUNIT_EXPECT_EQ(test, rule_store_test_add(store, 1000, "allow"), 0);
+	KUNIT_EXPECT_EQ(test, rule_store_test_add(store, 1000, "allow"), -EEXIST);
 	/* The same bytes for another uid are another rule. */
-	KUNIT_EXPECT_EQ(test, rs_test_add(store, 1001, "allow"), 0);
+	KUNIT_EXPECT_EQ(test, rule_store_test_add(store, 1001, "allow"), 0);
 	/* A prefix is not the same rule. */
-	KUNIT_EXPECT_EQ(test, rs_test_add(store, 1000, "allo"), 0);
+	KUNIT_EXPECT_EQ(test, rule_store_test_add(store, 1000, "allo"), 0);
 
 	rule_store_info(store, &info);
 	KUNIT_EXPECT_EQ(test, info.nr_rules, 3);
@@ -134,15 +134,15 @@ static void rule_store_order_test(struct kunit *test)
 	struct rule_store *store = test->priv;
 	const u32 uid = 5;
 
-	KUNIT_ASSERT_EQ(test, rs_test_add(store, 9, "z"), 0);
-	KUNIT_ASSERT_EQ(test, rs_test_add(store, 5, "c"), 0);
-	KUNIT_ASSERT_EQ(test, rs_test_add(store, 5, "a"), 0);
-	KUNIT_ASSERT_EQ(test, rs_test_add(store, 5, "b"), 0);
-	KUNIT_ASSERT_EQ(test, rs_test_add(store, 3, "y"), 0);
+	KUNIT_ASSERT_EQ(test, rule_store_test_add(store, 9, "z"), 0);
+	KUNIT_ASSERT_EQ(test, rule_store_test_add(store, 5, "c"), 0);
+	KUNIT_ASSERT_EQ(test, rule_store_test_add(store, 5, "a"), 0);
+	KUNIT_ASSERT_EQ(test, rule_store_test_add(store, 5, "b"), 0);
+	KUNIT_ASSERT_EQ(test, rule_store_test_add(store, 3, "y"), 0);
 
 	/* Insertion order within a uid; uids in increasing order. */
-	KUNIT_EXPECT_STREQ(test, rs_test_list(test, store, &uid), "5:c,5:a,5:b,");
-	KUNIT_EXPECT_STREQ(test, rs_test_list(test, store, NULL),
+	KUNIT_EXPECT_STREQ(test, rule_store_test_list(test, store, &uid), "5:c,5:a,5:b,");
+	KUNIT_EXPECT_STREQ(test, rule_store_test_list(test, store, NULL),
 			   "3:y,5:c,5:a,5:b,9:z,");
 }
 
@@ -187,18 +187,18 @@ static void rule_store_removal_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rule_store_del(store, KUIDT_INIT(7), "a", 1), -ENOENT);
 	KUNIT_EXPECT_EQ(test, rule_store_clear(store, KUIDT_INIT(7)), -ENOENT);
 
-	KUNIT_ASSERT_EQ(test, rs_test_add(store, 7, "a"), 0);
-	KUNIT_ASSERT_EQ(test, rs_test_add(store, 7, "b"), 0);
-	KUNIT_ASSERT_EQ(test, rs_test_add(store, 7, "c"), 0);
-	KUNIT_ASSERT_EQ(test, rs_test_add(store, 8, "d"), 0);
+	KUNIT_ASSERT_EQ(test, rule_store_test_add(store, 7, "a"), 0);
+	KUNIT_ASSERT_EQ(test, rule_store_test_add(store, 7, "b"), 0);
+	KUNIT_ASSERT_EQ(test, rule_store_test_add(store, 7, "c"), 0);
+	KUNIT_ASSERT_EQ(test, rule_store_test_add(store, 8, "d"), 0);
 
 	KUNIT_EXPECT_EQ(test, rule_store_del(store, KUIDT_INIT(7), "b", 1), 0);
 	KUNIT_EXPECT_EQ(test, rule_store_del(store, KUIDT_INIT(7), "b", 1), -ENOENT);
-	KUNIT_EXPECT_STREQ(test, rs_test_list(test, store, &uid), "7:a,7:c,");
+	KUNIT_EXPECT_STREQ(test, rule_store_test_list(test, store, &uid), "7:a,7:c,");
 
 	KUNIT_EXPECT_EQ(test, rule_store_clear(store, KUIDT_INIT(7)), 0);
 	KUNIT_EXPECT_EQ(test, rule_store_clear(store, KUIDT_INIT(7)), -ENOENT);
-	KUNIT_EXPECT_STREQ(test, rs_test_list(test, store, NULL), "8:d,");
+	KUNIT_EXPECT_STREQ(test, rule_store_test_list(test, store, NULL), "8:d,");
 
 	/* Deleting a uid's last rule forgets the uid. */
 	KUNIT_EXPECT_EQ(test, rule_store_del(store, KUIDT_INIT(8), "d", 1), 0);
@@ -221,9 +221,9 @@ static void rule_store_snapshot_size_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, snap.count, 0);
 	rule_store_snapshot_free(&snap);
 
-	KUNIT_ASSERT_EQ(test, rs_test_add(store, 1, "abcdefgh"), 0);	/* 8 + 8 */
-	KUNIT_ASSERT_EQ(test, rs_test_add(store, 1, "a"), 0);		/* 8 + 8 */
-	KUNIT_ASSERT_EQ(test, rs_test_add(store, 2, "abcdefghi"), 0);	/* 8 + 16 */
+	KUNIT_ASSERT_EQ(test, rule_store_test_add(store, 1, "abcdefgh"), 0);	/* 8 + 8 */
+	KUNIT_ASSERT_EQ(test, rule_store_test_add(store, 1, "a"), 0);		/* 8 + 8 */
+	KUNIT_ASSERT_EQ(test, rule_store_test_add(store, 2, "abcdefghi"), 0);	/* 8 + 16 */
 	need = 16 + 16 + 24;
 
 	KUNIT_EXPECT_EQ(test, rule_store_snapshot(store, NULL, &init_user_ns,
@@ -252,13 +252,13 @@ static void rule_store_generation_test(struct kunit *test)
 	rule_store_info(store, &info);
 	gen = info.generation;
 
-	KUNIT_ASSERT_EQ(test, rs_test_add(store, 1, "a"), 0);
+	KUNIT_ASSERT_EQ(test, rule_store_test_add(store, 1, "a"), 0);
 	rule_store_info(store, &info);
 	KUNIT_EXPECT_NE(test, info.generation, gen);
 	gen = info.generation;
 
 	/* Failures and reads change nothing. */
-	KUNIT_EXPECT_EQ(test, rs_test_add(store, 1, "a"), -EEXIST);
+	KUNIT_EXPECT_EQ(test, rule_store_test_add(store, 1, "a"), -EEXIST);
 	KUNIT_EXPECT_EQ(test, rule_store_del(store, KUIDT_INIT(1), "b", 1), -ENOENT);
 	KUNIT_ASSERT_EQ(test, rule_store_snapshot(store, NULL, &init_user_ns,
 						  SIZE_MAX, &snap), 0);
@@ -272,7 +272,7 @@ static void rule_store_generation_test(struct kunit *test)
 	KUNIT_EXPECT_NE(test, info.generation, gen);
 	gen = info.generation;
 
-	KUNIT_ASSERT_EQ(test, rs_test_add(store, 1, "a"), 0);
+	KUNIT_ASSERT_EQ(test, rule_store_test_add(store, 1, "a"), 0);
 	KUNIT_ASSERT_EQ(test, rule_store_clear(store, KUIDT_INIT(1)), 0);
 	rule_store_info(store, &info);
 	KUNIT_EXPECT_NE(test, info.generation, gen);
@@ -284,15 +284,15 @@ static void rule_store_lowered_limit_test(struct kunit *test)
 	const struct rule_store_limits lowered = { .rules_per_uid = 1, .rules = 2 };
 	struct rule_store *store = test->priv;
 
-	KUNIT_ASSERT_EQ(test, rs_test_add(store, 1, "a"), 0);
-	KUNIT_ASSERT_EQ(test, rs_test_add(store, 1, "b"), 0);
-	KUNIT_ASSERT_EQ(test, rs_test_add(store, 2, "c"), 0);
+	KUNIT_ASSERT_EQ(test, rule_store_test_add(store, 1, "a"), 0);
+	KUNIT_ASSERT_EQ(test, rule_store_test_add(store, 1, "b"), 0);
+	KUNIT_ASSERT_EQ(test, rule_store_test_add(store, 2, "c"), 0);
 
 	KUNIT_EXPECT_EQ(test, rule_store_add(store, KUIDT_INIT(1), "d", 1, &lowered),
 			-ENOSPC);
 	KUNIT_EXPECT_EQ(test, rule_store_add(store, KUIDT_INIT(3), "d", 1, &lowered),
 			-ENOSPC);
-	KUNIT_EXPECT_STREQ(test, rs_test_list(test, store, NULL), "1:a,1:b,2:c,");
+	KUNIT_EXPECT_STREQ(test, rule_store_test_list(test, store, NULL), "1:a,1:b,2:c,");
 	/* Removals work, and make room once under the limit. */
 	KUNIT_EXPECT_EQ(test, rule_store_clear(store, KUIDT_INIT(1)), 0);
 	KUNIT_EXPECT_EQ(test, rule_store_add(store, KUIDT_INIT(3), "d", 1, &lowered),
@@ -304,7 +304,7 @@ static void rule_store_lowered_limit_test(struct kunit *test)
  * disturbed it, without and with the store's mutex. Tests run one at a
  * time, so plain statics do.
  */
-static unsigned int rs_test_lockless_tries, rs_test_locked_tries;
+static unsigned int rule_store_test_lockless_tries, rule_store_test_locked_tries;
 
 /*
  * Stands in for rule_store_walk_disturbed(): every lockless try was
@@ -312,30 +312,30 @@ static unsigned int rs_test_lockless_tries, rs_test_locked_tries;
  * snapshot takes it here), the real answer. Gives up after 100 tries, so
  * that a snapshot without a fallback fails the test instead of spinning.
  */
-static bool rs_test_always_disturbed(struct rule_store *store, unsigned int seq)
+static bool rule_store_test_always_disturbed(struct rule_store *store, unsigned int seq)
 {
 	if (mutex_is_locked(&store->lock)) {
-		rs_test_locked_tries++;
+		rule_store_test_locked_tries++;
 		return read_seqcount_retry(&store->seq, seq);
 	}
-	return ++rs_test_lockless_tries < 100;
+	return ++rule_store_test_lockless_tries < 100;
 }
 
 static void rule_store_snapshot_fallback_test(struct kunit *test)
 {
 	struct rule_store *store = test->priv;
 
-	KUNIT_ASSERT_EQ(test, rs_test_add(store, 1, "a"), 0);
-	KUNIT_ASSERT_EQ(test, rs_test_add(store, 2, "b"), 0);
-	rs_test_lockless_tries = 0;
-	rs_test_locked_tries = 0;
+	KUNIT_ASSERT_EQ(test, rule_store_test_add(store, 1, "a"), 0);
+	KUNIT_ASSERT_EQ(test, rule_store_test_add(store, 2, "b"), 0);
+	rule_store_test_lockless_tries = 0;
+	rule_store_test_locked_tries = 0;
 	kunit_activate_static_stub(test, rule_store_walk_disturbed,
-				   rs_test_always_disturbed);
+				   rule_store_test_always_disturbed);
 
-	KUNIT_EXPECT_STREQ(test, rs_test_list(test, store, NULL), "1:a,2:b,");
-	KUNIT_EXPECT_EQ(test, rs_test_lockless_tries, RULE_STORE_SNAPSHOT_TRIES);
+	KUNIT_EXPECT_STREQ(test, rule_store_test_list(test, store, NULL), "1:a,2:b,");
+	KUNIT_EXPECT_EQ(test, rule_store_test_lockless_tries, RULE_STORE_SNAPSHOT_TRIES);
 	/* Under the mutex: the walk that sizes and the walk that copies. */
-	KUNIT_EXPECT_EQ(test, rs_test_locked_tries, 2);
+	KUNIT_EXPECT_EQ(test, rule_store_test_locked_tries, 2);
 	/* And it let the mutex go. */
 	KUNIT_EXPECT_FALSE(test, mutex_is_locked(&store->lock));
 }
@@ -359,7 +359,7 @@ static void rule_store_test_exit(struct kunit *test)
 }
 
 static struct kunit_case rule_store_test_cases[] = {
-	KUNIT_CASE_PARAM(rule_store_rule_validation_test, rs_test_rules_gen_params),
+	KUNIT_CASE_PARAM(rule_store_rule_validation_test, rule_store_test_rules_gen_params),
 	KUNIT_CASE(rule_store_invalid_uid_test),
 	KUNIT_CASE(rule_store_dedupe_test),
 	KUNIT_CASE(rule_store_order_test),
