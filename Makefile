@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The front door. Each target is one script in scripts/; every script has --help.
 
-.PHONY: help run shell check check-quick check-guest apply import export verify kunit docs deps fetch lint clean
+.PHONY: help run shell check check-quick check-guest apply import export verify kunit docs deps fetch mail lint clean
 
 help:
 	@echo "make run          build and boot the patched kernel, and tour every feature"
@@ -14,6 +14,8 @@ help:
 	@echo "make export       write build/linux's commits to patches/, series and the mirrored files"
 	@echo "make verify       scripts/verify.sh: per-patch checks and bisectable builds"
 	@echo "make kunit        the KUnit suites under UML"
+	@echo "make mail         the series as mails in build/mail with get_maintainer's To/Cc, dry-run by git send-email;"
+	@echo "                  RESIGN=1 signs it as you (git config user.name/user.email) so that it can be sent"
 	@echo "make lint         shellcheck the project's scripts"
 	@echo "make clean        remove build/ (the downloaded kernel in ~/.cache/kseries stays)"
 
@@ -55,6 +57,9 @@ deps:
 
 fetch:
 	scripts/fetch-kernel.sh
+
+mail:
+	scripts/mail.sh $(if $(filter 1 yes,$(RESIGN)),--resign)
 
 lint:
 	shellcheck -x scripts/*.sh .ci/run

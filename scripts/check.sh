@@ -15,6 +15,8 @@ progress and the time of each stage:
            (debug config), no new W=1/sparse warning, kernel-doc; then
            quilt push -a and the export round trip (scripts/verify.sh)
   docs     the touched documentation builds without warnings
+  abi      pahole: no hole or padding in any uapi structure, the same
+           layout in 32- and 64-bit programs (scripts/check-abi.sh)
   kunit    the KUnit suites under UML (scripts/kunit.sh)
   readme   the README's commands for using the series in one's own tree,
            run as written on fresh clones (scripts/check-readme.sh)
@@ -26,13 +28,16 @@ progress and the time of each stage:
            guest/expected-reports.txt, and nothing else (build/guest-provoke)
   import   "make import" puts an edit into the patch that added the lines
            (scripts/test-import.sh)
+  mail     "make mail": re-signed with a test identity, get_maintainer's
+           recipients per patch, linux-api on the uapi patches, git
+           send-email --dry-run (scripts/test-mail.sh)
 
 Every result is one "ok"/"not ok" line, all of them kept in build/check.tap
 (TAP, with its plan "1..N" at the end). "ok ... # SKIP ..." counts as
 skipped, not passed. The last line is "N passed, N failed, N skipped".
 Exits non-zero when anything failed.
 
---quick       verify without builds, docs and import only
+--quick       verify without builds, docs, abi, import and mail only
 --guest-only SRC OBJ
               only the guest and provoke stages, on the kernel already built
               in OBJ from the series tree SRC (for working on the guest tests)
@@ -146,17 +151,21 @@ elif [ "$quick" -eq 1 ]; then
 	stage fetch fetch
 	stage verify "$TOP/scripts/verify.sh" --no-build
 	stage docs "$TOP/scripts/check-docs.sh"
+	stage abi "$TOP/scripts/check-abi.sh"
 	stage import "$TOP/scripts/test-import.sh"
+	stage mail "$TOP/scripts/test-mail.sh"
 else
 	stage deps deps
 	stage fetch fetch
 	stage verify "$TOP/scripts/verify.sh"
 	stage docs "$TOP/scripts/check-docs.sh"
+	stage abi "$TOP/scripts/check-abi.sh"
 	stage kunit "$TOP/scripts/kunit.sh"
 	stage readme "$TOP/scripts/check-readme.sh"
 	stage guest guest
 	stage provoke provoke
 	stage import "$TOP/scripts/test-import.sh"
+	stage mail "$TOP/scripts/test-mail.sh"
 fi
 
 # TAP: "ok ... # SKIP reason" is a skip (the directive is case-insensitive).

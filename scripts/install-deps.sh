@@ -14,7 +14,7 @@ USAGE
 PACKAGES=(build-essential bc bison flex libelf-dev libssl-dev cpio kmod rsync
 	  file sparse quilt xz-utils ccache qemu-system-x86 busybox-static
 	  python3 python3-ply python3-git python3-sphinx graphviz shellcheck
-	  gcc-multilib)
+	  gcc-multilib git-email dwarves)
 
 check=0
 case "${1:-}" in
