@@ -9,10 +9,11 @@ Usage: scripts/verify.sh [--no-build]
 Prove that the series is what a maintainer can take, on a fresh copy of
 v6.12.107 in build/verify. For each patch in turn: it has a
 Signed-off-by, checkpatch.pl --strict reports nothing, it applies with
-git am, the kernel builds with it (bisectable; incremental builds with the
-debug configuration, so the last build is the kernel "make check" boots),
-the .c files it touches have no more W=1 and sparse (C=2) warnings than
-before it, and kernel-doc -none -Wall is quiet on the files it touches.
+git am, every file it adds has a maintainer in MAINTAINERS (not just THE REST),
+the kernel builds with it (bisectable; incremental builds with the debug
+configuration, so the last build is the kernel "make check" boots), the
+.c files it touches have no more W=1 and sparse (C=2) warnings than before
+it, and kernel-doc -none -Wall is quiet on the files it touches.
 Then: quilt push -a applies the series with no fuzz and no offset, and
 exporting the applied tree gives back exactly patches/, series and the
 mirrored files.
@@ -64,8 +65,31 @@ patch_has_sob() {
 	grep -q '^Signed-off-by: .* <.*@.*>$' "$1"
 }
 
+# checkpatch asks "does MAINTAINERS need updating?" (FILE_PATH_CHANGES) of
+# every patch that adds a file without touching MAINTAINERS, even when an
+# F: directory of the series already covers the file. For such a patch that
+# question is answered instead by added_files_maintained, which checks it.
 run_checkpatch() {
-	(cd "$VERIFY" && ./scripts/checkpatch.pl --strict --quiet "$1")
+	local ignore=()
+	grep -q '^diff --git a/MAINTAINERS ' "$1" || ignore=(--ignore FILE_PATH_CHANGES)
+	(cd "$VERIFY" && ./scripts/checkpatch.pl --strict --quiet "${ignore[@]}" "$1")
+}
+
+# Every file PATCH adds has a maintainer by an entry of its own, not only by
+# THE REST (get_maintainer.pl, on $VERIFY with the patch applied).
+added_files_maintained() {
+	local f files rc=0
+	mapfile -t files < <(awk '/^diff --git a\// { f = substr($3, 3) }
+				  /^new file mode/ { print f }' "$1")
+	for f in "${files[@]}"; do
+		if ! (cd "$VERIFY" && ./scripts/get_maintainer.pl --no-git \
+			--no-git-fallback --rolestats -f "$f") |
+			grep -v '(maintainer:THE REST)' | grep -qE '\((maintainer|supporter):'; then
+			echo "$f: no MAINTAINERS entry but THE REST covers it"
+			rc=1
+		fi
+	done
+	return "$rc"
 }
 
 run_kernel_doc() {
@@ -102,6 +126,8 @@ verify_patches() {
 		fi
 		echo "ok - patch $n/$total applies with git am onto $BASE_TAG"
 		check "patch $n/$total: kernel-doc -none -Wall is quiet" run_kernel_doc "$patch"
+		check "patch $n/$total: every file it adds has a MAINTAINERS entry" \
+			added_files_maintained "$patch"
 		[ "$build" -eq 1 ] || continue
 		last=no
 		[ "$n" -eq "$total" ] && last=last

@@ -19,15 +19,17 @@ static const struct rule_store_limits rule_store_test_no_limits = {
 	.rules = UINT_MAX,
 };
 
-static int rule_store_test_add(struct rule_store *store, u32 uid, const char *rule)
+static int rule_store_test_add(struct rule_store *store, u32 uid,
+			       const char *rule)
 {
 	return rule_store_add(store, KUIDT_INIT(uid), rule, strlen(rule),
 			      &rule_store_test_no_limits);
 }
 
 /* A snapshot of @uid (or all), as "uid:rule," text, for comparisons. */
-static const char *rule_store_test_list(struct kunit *test, struct rule_store *store,
-				const u32 *uid)
+static const char *rule_store_test_list(struct kunit *test,
+					struct rule_store *store,
+					const u32 *uid)
 {
 	struct rule_store_snapshot snap;
 	const struct rulestore_record *rec;
@@ -83,12 +85,14 @@ static const struct rule_store_test_rule rule_store_test_rules[] = {
 	RULE_STORE_TEST_RULE("bad continuation", "\xe2\x28\xa1", false),
 };
 
-static void rule_store_test_rule_desc(const struct rule_store_test_rule *rule, char *desc)
+static void rule_store_test_rule_desc(const struct rule_store_test_rule *rule,
+				      char *desc)
 {
 	strscpy(desc, rule->desc, KUNIT_PARAM_DESC_SIZE);
 }
 
-KUNIT_ARRAY_PARAM(rule_store_test_rules, rule_store_test_rules, rule_store_test_rule_desc);
+KUNIT_ARRAY_PARAM(rule_store_test_rules, rule_store_test_rules,
+		  rule_store_test_rule_desc);
 
 static void rule_store_rule_validation_test(struct kunit *test)
 {
