@@ -6,6 +6,7 @@
 help:
 	@echo "make run          build and boot the patched kernel, and tour every feature"
 	@echo "make check        all tests: verify the series, docs, KUnit (UML), guest tests and provoked reports on a debug kernel"
+	@echo "                  STAGE=guest,kunit runs only those stages (scripts/check.sh --help lists them)"
 	@echo "make shell        boot the patched kernel to a shell"
 	@echo "make check-quick  checkpatch, git am, quilt, export round trip, docs: no kernel build"
 	@echo "make check-guest  only the guest and provoke boots, on the debug kernel make check built last"
@@ -26,7 +27,7 @@ shell:
 	scripts/run.sh --shell
 
 check:
-	scripts/check.sh
+	scripts/check.sh $(if $(STAGE),--stage $(STAGE))
 
 check-quick:
 	scripts/check.sh --quick

@@ -4,7 +4,7 @@ set -euo pipefail
 
 usage() {
 	cat <<USAGE
-Usage: scripts/check.sh [--quick | --guest-only SRC OBJ]
+Usage: scripts/check.sh [--quick | --stage NAME[,NAME...] | --guest-only SRC OBJ]
 
 Everything that proves the series ("make check"), stage by stage, with
 progress and the time of each stage:
@@ -15,6 +15,9 @@ progress and the time of each stage:
            (debug config), no new W=1/sparse warning, kernel-doc; then
            quilt push -a and the export round trip (scripts/verify.sh)
   docs     the touched documentation builds without warnings
+  build    the debug kernel the guest stages boot: the series tree with
+           configs/{base,series,debug}.config, every option checked
+           (incremental: verify built it already, at its last patch)
   abi      pahole: no hole or padding in any uapi structure, the same
            layout in 32- and 64-bit programs (scripts/check-abi.sh)
   kunit    the KUnit suites under UML (scripts/kunit.sh)
@@ -38,16 +41,32 @@ skipped, not passed. The last line is "N passed, N failed, N skipped".
 Exits non-zero when anything failed.
 
 --quick       verify without builds, docs, abi, import and mail only
+--stage NAMES only these stages (comma-separated, in the order above; make
+              check STAGE=NAMES). guest and provoke bring build with them;
+              deps and fetch always run.
+
+Before anything, a pre-flight check stops the run if the disk is short:
+a cold run (no build/verify yet) needs about ${COLD_RUN_GB} GB free for the
+build trees under build/ and the download under ~/.cache/kseries; a warm
+run about ${WARM_RUN_GB} GB.
 --guest-only SRC OBJ
               only the guest and provoke stages, on the kernel already built
               in OBJ from the series tree SRC (for working on the guest tests)
 USAGE
 }
 
-quick=0 guest_only=0
+# Measured on 2026-11-26 after a full run: the pinned tree in the cache
+# 1.9 GB, build/verify, build/quilt and build/test-import 1.7 GB each,
+# build/readme 3.3 GB, kernel objects, UML and ccache about 1 GB.
+COLD_RUN_GB=${KSERIES_COLD_RUN_GB:-14} WARM_RUN_GB=${KSERIES_WARM_RUN_GB:-3}
+
+quick=0 guest_only=0 stages=
 case "${1:-}" in
 -h|--help) usage; exit 0 ;;
 --quick) quick=1 ;;
+--stage)
+	[ $# -eq 2 ] || { usage >&2; exit 2; }
+	stages=,$2, ;;
 --guest-only)
 	[ $# -eq 3 ] || { usage >&2; exit 2; }
 	guest_only=1 ;;
@@ -58,11 +77,31 @@ esac
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
+for name in ${stages//,/ }; do
+	case "$name" in
+	deps|fetch|verify|build|docs|abi|kunit|readme|guest|provoke|import|mail) ;;
+	*) die "no stage $name (see --help)" ;;
+	esac
+done
+
 DEBUG_OBJ=$BUILD_DIR/obj/debug
 if [ "$guest_only" -eq 1 ]; then
 	SERIES_TREE=$(cd "$2" && pwd) || die "no series tree $2"
 	DEBUG_OBJ=$(cd "$3" && pwd) || die "no kernel build directory $3"
 fi
+
+# The disk a run needs, free on the file systems of build/ and the cache.
+preflight_disk() {
+	local need=$WARM_RUN_GB dir free
+	[ -d "$SERIES_TREE/.git" ] || need=$COLD_RUN_GB
+	for dir in "$BUILD_DIR" "$CACHE_DIR"; do
+		mkdir -p "$dir"
+		free=$(df -P -BG "$dir" | awk 'NR == 2 { sub(/G$/, "", $4); print $4 }')
+		[ "$free" -ge "$need" ] ||
+			die "$dir has ${free} GB free; this run needs about $need GB (see --help). Free some space (make clean removes build/) and run again."
+	done
+}
+preflight_disk
 
 TAP=$BUILD_DIR/check.tap
 mkdir -p "$BUILD_DIR"
@@ -110,10 +149,28 @@ deps() {
 	"$TOP/scripts/install-deps.sh" && echo "ok - the Debian packages are installed"
 }
 
+build() {
+	ensure_series_tree
+	"$TOP/scripts/build-kernel.sh" --strict "$SERIES_TREE" "$DEBUG_OBJ" \
+		"$TOP/configs/base.config" "$TOP/configs/series.config" \
+		"$TOP/configs/debug.config" >&2 &&
+		echo "ok - the debug kernel is built from the series tree ($DEBUG_OBJ)"
+}
+
 # Never boot a kernel left over from an earlier run.
 kernel_of_this_run() {
-	[ "$guest_only" -eq 1 ] ||
-		grep -q '^ok - \[verify\] patch \([0-9]*\)/\1 builds' "$TAP"
+	[ "$guest_only" -eq 1 ] || grep -q '^ok - \[build\] ' "$TAP"
+}
+
+# selected NAME: NAME is to run (--stage), or every stage is.
+selected() {
+	[ -z "$stages" ] || [[ $stages == *",$1,"* ]] ||
+		{ [ "$1" = build ] && [[ $stages == *,guest,* || $stages == *,provoke,* ]]; }
+}
+
+# run_stage NAME COMMAND...: stage, if selected.
+run_stage() {
+	if selected "$1"; then stage "$@"; fi
 }
 
 guest() {
@@ -157,15 +214,16 @@ elif [ "$quick" -eq 1 ]; then
 else
 	stage deps deps
 	stage fetch fetch
-	stage verify "$TOP/scripts/verify.sh"
-	stage docs "$TOP/scripts/check-docs.sh"
-	stage abi "$TOP/scripts/check-abi.sh"
-	stage kunit "$TOP/scripts/kunit.sh"
-	stage readme "$TOP/scripts/check-readme.sh"
-	stage guest guest
-	stage provoke provoke
-	stage import "$TOP/scripts/test-import.sh"
-	stage mail "$TOP/scripts/test-mail.sh"
+	run_stage verify "$TOP/scripts/verify.sh"
+	run_stage build build
+	run_stage docs "$TOP/scripts/check-docs.sh"
+	run_stage abi "$TOP/scripts/check-abi.sh"
+	run_stage kunit "$TOP/scripts/kunit.sh"
+	run_stage readme "$TOP/scripts/check-readme.sh"
+	run_stage guest guest
+	run_stage provoke provoke
+	run_stage import "$TOP/scripts/test-import.sh"
+	run_stage mail "$TOP/scripts/test-mail.sh"
 fi
 
 # TAP: "ok ... # SKIP reason" is a skip (the directive is case-insensitive).
