@@ -6,7 +6,7 @@ usage() {
 	cat <<USAGE
 Usage: scripts/boot.sh [--mode tour|check|provoke|shell] [--timeout SECONDS]
                        [--add DIR]... [--tests GLOB] [--append ARGS]
-                       [--out DIR] OBJ
+                       [--smp N] [--out DIR] OBJ
 
 Boot the kernel built in OBJ in QEMU (x86_64, TCG: no KVM needed) with an
 initramfs from scripts/mkinitramfs.sh, and power it off when done.
@@ -24,6 +24,8 @@ initramfs from scripts/mkinitramfs.sh, and power it off when done.
 --tests GLOB    in check (provoke) mode, run only guest/tests/GLOB.sh
                 (guest/provoke/GLOB.sh), e.g. '40-*'
 --append ARGS   add ARGS to the kernel command line (e.g. kmemleak=off)
+--smp N         virtual CPUs (default 4: the stress test wants at least 4;
+                TCG runs them on however many host cores there are)
 --out DIR       where logs go (default build/guest)
 USAGE
 }
@@ -31,7 +33,7 @@ USAGE
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-mode=tour timeout=900 out=$BUILD_DIR/guest adds=() tests='*' append=
+mode=tour timeout=900 out=$BUILD_DIR/guest adds=() tests='*' append='' smp=4
 while [ $# -gt 1 ]; do
 	case "$1" in
 	-h|--help) usage; exit 0 ;;
@@ -41,6 +43,7 @@ while [ $# -gt 1 ]; do
 	--out) out=$2; shift 2 ;;
 	--tests) tests=$2; shift 2 ;;
 	--append) append=$2; shift 2 ;;
+	--smp) smp=$2; shift 2 ;;
 	*) usage >&2; exit 2 ;;
 	esac
 done
@@ -65,7 +68,7 @@ if [ "${KSERIES_KVM:-0}" = 1 ] && [ -w /dev/kvm ]; then accel=(-enable-kvm -cpu 
 # every kernel message on the console.
 quiet=quiet
 case "$mode" in check|provoke) quiet= ;; esac
-qemu=(qemu-system-x86_64 "${accel[@]}" -m 1024 -smp 2 -no-reboot
+qemu=(qemu-system-x86_64 "${accel[@]}" -m 1024 -smp "$smp" -no-reboot
       -kernel "$kernel" -initrd "$out/initramfs.cpio.gz" -nographic
       -append "console=ttyS0 panic=-1 $quiet kseries_mode=$mode kseries_tests=$tests $append")
 

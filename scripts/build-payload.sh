@@ -9,7 +9,8 @@ Usage: scripts/build-payload.sh SRC OBJ OUT
 Build the user-space programs of the series from the kernel tree SRC
 (configured and built in OBJ), statically linked, and install them under
 OUT/guest/bin for the guest's initramfs (scripts/boot.sh --add OUT):
-rulectl, and the rulestore kselftests as 64- and 32-bit programs.
+rulectl; and the rulestore kselftests (64- and 32-bit programs) as an
+installed kselftests tree with run_kselftest.sh, under OUT/guest/kselftest.
 Programs the tree does not have yet (earlier in the series) are skipped.
 Also builds guest/modules/kseries_provoke.c (not part of the series; the
 provocation boot's module) out of tree against OBJ, into OUT/guest/modules.
@@ -34,6 +35,7 @@ rm -rf "$out"
 # old header. They build in seconds.
 rm -rf "$work/hdr" "$work/rulectl" "$work/selftest"
 mkdir -p "$out/guest/bin" "$work/selftest"
+out=$(cd "$out" && pwd)	# make -C below runs elsewhere
 
 # The series' uapi headers, as user space sees them.
 make -s -C "$src" O="$obj" INSTALL_HDR_PATH="$work/hdr" headers_install
@@ -47,12 +49,16 @@ fi
 
 selftest=tools/testing/selftests/drivers/misc/rulestore
 if [ -d "$src/$selftest" ]; then
-	make -s -C "$src/$selftest" OUTPUT="$work/selftest" \
-		KHDR_INCLUDES="-isystem $work/hdr/include" LDFLAGS=-static \
+	# An installed kselftests tree, run in the guest by its own
+	# run_kselftest.sh: every program of the Makefile's TEST_GEN_PROGS
+	# (the 32-bit build among them), its settings and config.
+	make -s -C "$src/tools/testing/selftests" O="$work/selftest" \
+		TARGETS=drivers/misc/rulestore INSTALL_PATH="$out/guest/kselftest" \
+		KHDR_INCLUDES="-isystem $work/hdr/include" LDFLAGS=-static install \
 		2>&1 | grep -v "getpwnam.*statically linked" || true
-	for prog in rulestore_test rulestore_test_32; do
-		[ -x "$work/selftest/$prog" ] || die "building $selftest/$prog failed"
-		install -m 755 "$work/selftest/$prog" "$out/guest/bin/"
+	for prog in rulestore_test rulestore_test_32 rulestore_fail_nth rulestore_stress; do
+		grep -qx "drivers/misc/rulestore:$prog" "$out/guest/kselftest/kselftest-list.txt" ||
+			die "installing $selftest: $prog is not in the kselftest list"
 	done
 fi
 # The provocation boot's module, built out of tree in a copy (M= writes

@@ -19,6 +19,10 @@ of a fresh clone of v6.12.107 named linux (build/readme/*/linux):
                                section's table is set
   the block with the selftests (in the git am clone) it exits 0 and the
                                rulestore kselftests are built, 64 and 32-bit
+  the block with kunit.py      (in a clone of its own, after the git am
+                               block; its .kunit build directory kept
+                               outside, so builds are incremental) it
+                               exits 0: every suite ran and passed
 
 Prints one "ok - ..." or "not ok - ..." line for each (run by
 scripts/check.sh). A block that is missing, or there twice, is "not ok".
@@ -123,6 +127,21 @@ part_kselftest() {
 	done
 }
 
+part_kunit() {
+	fresh_tree "$DIR/kunit/linux"
+	run_block "git am" "$DIR/kunit" >/dev/null
+	# kunit.py's default build directory, linux/.kunit, kept outside the
+	# clone (which is fresh each time) so that the UML build is
+	# incremental: only the files the series changes are new.
+	mkdir -p "$DIR/kunit/uml"
+	ln -sfn "$DIR/kunit/uml" "$DIR/kunit/linux/.kunit"
+	run_block "kunit.py run" "$DIR/kunit" >"$work/log" 2>&1 || {
+		tail -n 40 "$work/log"
+		return 1
+	}
+	grep -E 'Testing complete|\[(PASSED|FAILED|SKIPPED)\] [a-z_]+$' "$work/log" || true
+}
+
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -131,7 +150,7 @@ if [ -n "$part" ]; then
 	exit
 fi
 
-mkdir -p "$DIR/am" "$DIR/quilt"
+mkdir -p "$DIR/am" "$DIR/quilt" "$DIR/kunit"
 "$TOP/scripts/fetch-kernel.sh" >/dev/null
 # Each in a process of its own, so that set -e stops it at the first failure.
 check "README: its git am command applies all $npatches patches of series" "$0" --readme "$readme" --part am
@@ -140,3 +159,5 @@ check "README: configs/series.config merged onto defconfig keeps every option it
 	"$0" --readme "$readme" --part kconfig
 check "README: its kselftest commands build the rulestore selftests on a fresh tree" \
 	"$0" --readme "$readme" --part kselftest
+check "README: its kunit.py command runs the KUnit suites with the series' .kunitconfig files" \
+	"$0" --readme "$readme" --part kunit

@@ -9,7 +9,9 @@ usage() {
 Usage: scripts/guest-report.sh [--records] CONSOLE_LOG RESULTS_TAP [EXPECTED]
 
 Judge a "boot.sh --mode check" or "--mode provoke" run. Prints the guest's
-TAP results, then one result each for: the guest ran to the end, every
+TAP results; the KUnit results, parsed from the KTAP that the guest copied
+into RESULTS_TAP by tools/testing/kunit/kunit.py parse (\$KUNIT_PY, default
+build/verify's); then one result each for: the guest ran to the end, every
 report that EXPECTED (default guest/expected-reports.txt) declares for the
 tests that ran appeared exactly as often as declared, and the console has
 no other kernel report.
@@ -72,6 +74,41 @@ if [ -f "$results" ]; then
 else
 	echo "not ok - the guest wrote results to $results"
 fi
+
+# The KTAP of each KUnit suite that ran in the guest, which
+# guest/tests/20-kunit.sh copied from /sys/kernel/debug/kunit/SUITE/results
+# between "# kseries-ktap-begin SUITE" and "# kseries-ktap-end SUITE", its
+# lines commented out: parsed here by the kernel's own kunit.py, one result
+# per test case, and one for the suite as a whole (kunit.py parse's status:
+# a failure, a crash, or fewer tests than planned).
+kunit_results() {
+	local suite ktap json log rc
+	ktap=$(mktemp) json=$(mktemp) log=$(mktemp)
+	for suite in $(tr -d '\r' <"$results" | sed -n 's/^# kseries-ktap-begin //p'); do
+		tr -d '\r' <"$results" | awk -v b="# kseries-ktap-begin $suite" \
+			-v e="# kseries-ktap-end $suite" '
+			$0 == b { on = 1; next }
+			$0 == e { if (on) { end = 1; exit } }
+			on { sub(/^# ?/, ""); print }
+			END { exit !end }' >"$ktap" || {
+			echo "not ok - kunit (guest): $suite: its KTAP reached the host whole (no end marker)"
+			continue
+		}
+		rc=0
+		python3 "$KUNIT_PY" parse --json="$json" "$ktap" >"$log" 2>&1 || rc=$?
+		kunit_json_tap "kunit (guest): " <"$json" 2>/dev/null || true
+		if [ "$rc" -eq 0 ]; then
+			echo "ok - kunit (guest): $suite: kunit.py parse: the suite passed as a whole"
+		else
+			echo "not ok - kunit (guest): $suite: kunit.py parse: the suite passed as a whole"
+			tail -n 20 "$log" | sed 's/^/#   /'
+		fi
+	done
+	rm -f "$ktap" "$json" "$log"
+}
+KUNIT_PY=${KUNIT_PY:-$SERIES_TREE/tools/testing/kunit/kunit.py}
+[ -f "$KUNIT_PY" ] || KUNIT_PY=$KERNEL_REPO/tools/testing/kunit/kunit.py
+[ -f "$results" ] && kunit_results
 
 if grep -q '^# kseries: all guest tests done' "$results" 2>/dev/null &&
    grep -q 'reboot: Power down' "$console" 2>/dev/null; then

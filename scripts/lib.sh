@@ -97,3 +97,27 @@ ensure_series_tree() {
 		"$TOP/scripts/apply.sh" --force --tree "$SERIES_TREE"
 	fi
 }
+
+# kunit_json_tap PREFIX <JSON: the output of "kunit.py run/parse --json"
+# (tools/testing/kunit/kunit_json.py) as one TAP line per test case,
+# "ok - PREFIX suite: case" ("suite: case: parameter" for each parameter
+# of a parameterised case); SKIP stays a skip, FAIL and ERROR (a crash)
+# are "not ok". Prints nothing for a run with no results.
+kunit_json_tap() {
+	python3 -c '
+import json, sys
+def walk(group, path):
+    for case in group.get("test_cases", []):
+        name = ": ".join(path + [case["name"]]).replace("#", "\\#")
+        status = case["status"]
+        if status == "PASS":
+            print("ok - %s%s" % (sys.argv[1], name))
+        elif status == "SKIP":
+            print("ok - %s%s # SKIP" % (sys.argv[1], name))
+        else:
+            print("not ok - %s%s (%s)" % (sys.argv[1], name, status))
+    for sub in group.get("sub_groups", []):
+        walk(sub, path + [sub["name"]])
+walk(json.load(sys.stdin), [])
+' "$1"
+}

@@ -7,7 +7,7 @@ usage() {
 Usage: scripts/mkinitramfs.sh OBJ OUT [DIR...]
 
 Make the guest's initramfs OUT (gzipped cpio): Debian's busybox-static,
-the modules built in the kernel build directory OBJ, the project's guest/
+coreutils' timeout (for kselftest's runner) with its libraries, the modules built in the kernel build directory OBJ, the project's guest/
 directory (init, tests, tour) as /guest with configs/report.config in
 it, and the contents of each DIR
 (for example test programs) copied over the root.
@@ -42,6 +42,15 @@ cp -r "$TOP/guest" "$root/guest"
 rm -f "$root/guest/init"
 # What guest/tests/00-config.sh checks the running kernel against.
 cp "$TOP/configs/report.config" "$root/guest/report.config"
+# coreutils' timeout, where kselftest's runner looks for it (it runs
+# "/usr/bin/timeout --foreground", which busybox's timeout lacks); it is
+# dynamically linked, so with the libraries and loader ldd names.
+mkdir -p "$root/usr/bin"
+cp /usr/bin/timeout "$root/usr/bin/timeout"
+for lib in $(ldd /usr/bin/timeout | grep -o '/[^ ]*'); do
+	mkdir -p "$root$(dirname "$lib")"
+	cp -L "$lib" "$root$lib"
+done
 echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"
 echo "root:x:0:" >"$root/etc/group"
 

@@ -1,11 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0
-# The rulestore kselftests, as a 64-bit and as a 32-bit program (the
-# compat ioctl path): each test of the harness becomes one line here.
+# The rulestore kselftests through kselftest's own runner, run_kselftest.sh,
+# from the installed selftests tree (scripts/build-payload.sh): every
+# program of the Makefile's TEST_GEN_PROGS, among them the 32-bit build
+# (the compat ioctl path). Each test of a program's harness becomes one
+# line here, and the runner's verdict on each program one more: a program
+# that skipped (KSFT_SKIP, e.g. no /dev/rulestore) fails here, where the
+# device must exist.
 # shellcheck shell=sh
 # shellcheck source=SCRIPTDIR/../lib.sh
 . /guest/lib.sh
 
-out=/tmp/rulestore_test.out
+ksft=/guest/kselftest
+collection=drivers/misc/rulestore
+out=/tmp/rulestore-kselftest.out
 
 # modprobe, unless the driver is built in (or already loaded).
 load_rulestore() { [ -c /dev/rulestore ] || modprobe rulestore; }
@@ -14,28 +21,63 @@ t "rulestore-selftests: load rulestore" load_rulestore
 t "rulestore-selftests: /dev/rulestore is a character device" \
 	test -c /dev/rulestore
 
-for bits in 64 32; do
-	bin=/guest/bin/rulestore_test
-	[ $bits = 32 ] && bin=${bin}_32
-	name="rulestore-selftests ($bits-bit)"
-	if [ ! -x $bin ]; then
-		fail "$name: $bin is installed"
-		continue
-	fi
-	$bin >$out 2>&1
-	rc=$?
+progs=$(sed -n "s|^$collection:||p" $ksft/kselftest-list.txt 2>/dev/null)
+for prog in rulestore_test rulestore_test_32 rulestore_fail_nth \
+	    rulestore_stress; do
+	t "rulestore-selftests: the runner's list has $prog" \
+		grep -qx "$collection:$prog" $ksft/kselftest-list.txt
+done
+# rulestore_stress runs 4 threads per CPU and wants several CPUs to race.
+t_eq "rulestore-selftests: the guest has at least 4 CPUs" \
+	"$(($(grep -c '^processor' /proc/cpuinfo) >= 4))" 1
+
+start=$(date +%s)
+# Appending: the runner writes the programs' output through a second
+# descriptor it opens on /dev/stdout in append mode, which writes through
+# a plain ">" would overwrite.
+: >$out
+$ksft/run_kselftest.sh -c $collection >>$out 2>&1
+rc=$?
+echo "# rulestore-selftests: run_kselftest.sh took $(($(date +%s) - start)) s"
+# The stress test's rate and the fault-injection sweep's counts, for the
+# record (operations per second are a TCG and debug-kernel figure).
+grep -E 'operations in|injection point' $out | sed 's/^# */# /'
+t_eq "rulestore-selftests: run_kselftest.sh exits 0" "$rc" 0
+
+for prog in $progs; do
+	name="rulestore-selftests ($prog)"
+	# The runner's lines for this program: from its "# selftests: DIR:
+	# PROG" header to its own verdict "ok N selftests: DIR: PROG".
+	hdr="selftests: $collection: $prog"
+	awk -v h="$hdr" '
+		$0 == "# " h { on = 1 }
+		on { print }
+		on && /^(not )?ok [0-9]+ / {
+			s = $0
+			sub(/^(not )?ok [0-9]+ /, "", s)
+			if (s == h || index(s, h " ") == 1) exit
+		}' $out >/tmp/prog.out
+	verdict=$(grep "^\(not \)\{0,1\}ok [0-9]* " /tmp/prog.out | tail -n 1)
 	# The harness's "ok 3 fixture.test" and "not ok 3 fixture.test # why"
-	# lines, as ours; a SKIP directive stays at the end of its line.
-	sed -n "s/^\(not ok\|ok\) [0-9]* \(.*\)$/\1 - $name: \2/p" $out
+	# lines, prefixed "# " by the runner, as ours; a SKIP directive stays
+	# at the end of its line.
+	sed -n "s/^# \(not ok\|ok\) [0-9]* \(.*\)$/\1 - $name: \2/p" /tmp/prog.out
 	# The harness's plan, so that a crash half-way shows as a failure.
-	planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' $out)
-	ran=$(grep -c '^\(not \)\{0,1\}ok [0-9]' $out)
+	# (A program that skipped as a whole plans "1..0 # SKIP why".)
+	planned=$(sed -n 's/^# 1\.\.\([0-9]*\)\( #.*\)\{0,1\}$/\1/p' /tmp/prog.out)
+	ran=$(grep -c '^# \(not \)\{0,1\}ok [0-9]' /tmp/prog.out)
 	t_eq "$name: all ${planned:-?} planned tests reported" "$ran" "$planned"
 	# Skips are listed above with their reasons; here they count.
 	t_eq "$name: no test was skipped" \
-		"$(grep -c '^ok [0-9]* .* # SKIP' $out)" 0
-	t_eq "$name: the program exits 0" "$rc" 0
-	# What the failed tests logged, for whoever reads the failures.
-	[ $rc -eq 0 ] || grep -v '^\(not \)\{0,1\}ok [0-9]' $out | tail -n 40 |
-		sed 's/^/#   /'
+		"$(grep -c '^# ok [0-9]* .* # SKIP' /tmp/prog.out)" 0
+	# "ok N ... # SKIP" when the program exited KSFT_SKIP, "not ok N
+	# ... # exit=1" or "# TIMEOUT" otherwise: only a plain "ok" passes.
+	case "$verdict" in
+	"ok "*"# SKIP"*|"not ok"*|"")
+		fail "$name: the runner passed it (${verdict:-no verdict})"
+		# What the program said, for whoever reads the failure.
+		grep -v '^# \(not \)\{0,1\}ok [0-9]' /tmp/prog.out | tail -n 40 |
+			sed 's/^/#   /' ;;
+	*) pass "$name: the runner passed it" ;;
+	esac
 done
