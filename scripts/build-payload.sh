@@ -56,7 +56,8 @@ if [ -d "$src/$selftest" ]; then
 		TARGETS=drivers/misc/rulestore INSTALL_PATH="$out/guest/kselftest" \
 		KHDR_INCLUDES="-isystem $work/hdr/include" LDFLAGS=-static install \
 		2>&1 | grep -v "getpwnam.*statically linked" || true
-	for prog in rulestore_test rulestore_test_32 rulestore_fail_nth rulestore_stress; do
+	for prog in rulestore_test rulestore_test_32 rulestore_fail_nth rulestore_stress \
+		    rulestore_fuzz; do
 		grep -qx "drivers/misc/rulestore:$prog" "$out/guest/kselftest/kselftest-list.txt" ||
 			die "installing $selftest: $prog is not in the kselftest list"
 	done

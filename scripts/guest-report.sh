@@ -88,7 +88,7 @@ kunit_results() {
 		tr -d '\r' <"$results" | awk -v b="# kseries-ktap-begin $suite" \
 			-v e="# kseries-ktap-end $suite" '
 			$0 == b { on = 1; next }
-			$0 == e { if (on) { end = 1; exit } }
+			$0 == e { if (on) end = 1; on = 0; next }
 			on { sub(/^# ?/, ""); print }
 			END { exit !end }' >"$ktap" || {
 			echo "not ok - kunit (guest): $suite: its KTAP reached the host whole (no end marker)"

@@ -21,6 +21,13 @@ mirrored files.
 
 Prints one "ok - ..." or "not ok - ..." line per check.
 
+A build, and a W=1/sparse warning count, that an earlier run proved on
+the same tree (git's tree hash after the patch) with the same configs,
+build scripts and compilers is not done again: it is reported as reused,
+"ok ... # SKIP reused ...", which counts as skipped, not as passed. The
+proofs are kept in build/verify-proved (make clean, or a fresh clone as CI
+has, proves everything again).
+
 --no-build  skip the builds and the warning counts (quick)
 USAGE
 }
@@ -41,6 +48,41 @@ QUILT_TREE=$BUILD_DIR/quilt
 OBJ=$BUILD_DIR/obj/debug
 FRAGMENTS=("$TOP/configs/base.config" "$TOP/configs/series.config"
 	   "$TOP/configs/debug.config")
+
+PROVED=$BUILD_DIR/verify-proved
+
+# What a build's result depends on besides the tree: the config fragments,
+# the scripts that configure and build, and the compilers.
+inputs_key() {
+	{
+		cat "${FRAGMENTS[@]}" "$TOP/configs/report.config" \
+			"$TOP/scripts/build-kernel.sh" "$TOP/scripts/kconfig.sh"
+		gcc --version
+		sparse --version 2>&1
+	} | sha1sum | cut -c1-16
+}
+
+# The key of a proof about $VERIFY as it is now: tree, inputs, and WHAT.
+proof_key() {
+	echo "$1-$(git -C "$VERIFY" rev-parse 'HEAD^{tree}')-$INPUTS"
+}
+
+# Warnings that W=1 and sparse give on the .c files PATCH touches, in
+# $VERIFY as it is: "COUNT" when counted now, "COUNT reused" when an
+# earlier run counted them on the same tree.
+count_warnings_proved() {
+	local files key n
+	files=$(patch_c_files "$1" | sha1sum | cut -c1-16)
+	key=$PROVED/warnings-$(proof_key "$files")
+	if [ -f "$key" ]; then
+		echo "$(cat "$key") reused"
+		return
+	fi
+	n=$(count_warnings "$1")
+	mkdir -p "$PROVED"
+	echo "$n" >"$key"
+	echo "$n"
+}
 
 # Warnings that W=1 and sparse give, in $VERIFY as it is, on the .c files
 # that PATCH touches and that exist.
@@ -125,7 +167,7 @@ build_at_patch() {
 }
 
 verify_patches() {
-	local n=0 total patch name before after last built='' built_ok=false
+	local n=0 total patch name before after last built='' built_ok=false key
 	total=$(wc -l <"$TOP/series")
 	while read -r name; do
 		n=$((n + 1))
@@ -133,7 +175,7 @@ verify_patches() {
 		say "patch $n/$total: $name"
 		check "patch $n/$total has a Signed-off-by: $name" patch_has_sob "$patch"
 		check "patch $n/$total passes checkpatch.pl --strict" run_checkpatch "$patch"
-		[ "$build" -eq 1 ] && before=$(count_warnings "$patch")
+		[ "$build" -eq 1 ] && before=$(count_warnings_proved "$patch")
 		if ! git_am "$VERIFY" "$patch" >/dev/null 2>&1; then
 			echo "not ok - patch $n/$total applies with git am onto $BASE_TAG"
 			git -C "$VERIFY" am --abort >/dev/null 2>&1 || true
@@ -152,10 +194,30 @@ verify_patches() {
 			continue
 		fi
 		built=$n
-		check "patch $n/$total builds (debug config, bzImage and modules)" \
-			build_and_note "$last"
-		after=$(count_warnings "$patch")
-		check "patch $n/$total adds no W=1 or sparse warning" no_new_warnings "$before" "$after"
+		key=$PROVED/$(proof_key build)
+		if [ -f "$key" ]; then
+			echo "ok - patch $n/$total builds (debug config, bzImage and modules) # SKIP reused: built on this tree $(cat "$key")"
+			built_ok=true
+		else
+			check "patch $n/$total builds (debug config, bzImage and modules)" \
+				build_and_note "$last"
+			if [ "$built_ok" = true ]; then
+				mkdir -p "$PROVED"
+				date -u '+on %F %T UTC' >"$key"
+			fi
+		fi
+		after=$(count_warnings_proved "$patch")
+		case "$before $after" in
+		*reused*reused*)
+			echo "ok - patch $n/$total adds no W=1 or sparse warning # SKIP reused: ${before% *} before, ${after% *} after, counted on these trees before"
+			[ "${after% *}" -le "${before% *}" ] ||
+				echo "not ok - patch $n/$total adds no W=1 or sparse warning (${before% *} before, ${after% *} after)"
+			;;
+		*)
+			check "patch $n/$total adds no W=1 or sparse warning" \
+				no_new_warnings "${before% *}" "${after% *}"
+			;;
+		esac
 	done <"$TOP/series"
 	if [ "$n" -eq "$total" ]; then series_stamp >"$(stamp_file "$VERIFY")"; fi
 }
@@ -188,6 +250,7 @@ export_round_trip() {
 
 main() {
 	command -v quilt >/dev/null || die "quilt is missing: run scripts/install-deps.sh"
+	INPUTS=$(inputs_key)
 	fresh_tree "$VERIFY"
 	verify_patches
 	check "quilt push -a applies the series with no fuzz and no offset" quilt_push

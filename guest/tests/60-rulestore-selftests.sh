@@ -23,7 +23,7 @@ t "rulestore-selftests: /dev/rulestore is a character device" \
 
 progs=$(sed -n "s|^$collection:||p" $ksft/kselftest-list.txt 2>/dev/null)
 for prog in rulestore_test rulestore_test_32 rulestore_fail_nth \
-	    rulestore_stress; do
+	    rulestore_stress rulestore_fuzz; do
 	t "rulestore-selftests: the runner's list has $prog" \
 		grep -qx "$collection:$prog" $ksft/kselftest-list.txt
 done
@@ -39,9 +39,11 @@ start=$(date +%s)
 $ksft/run_kselftest.sh -c $collection >>$out 2>&1
 rc=$?
 echo "# rulestore-selftests: run_kselftest.sh took $(($(date +%s) - start)) s"
-# The stress test's rate and the fault-injection sweep's counts, for the
-# record (operations per second are a TCG and debug-kernel figure).
-grep -E 'operations in|injection point' $out | sed 's/^# */# /'
+# The stress test's rate, the fault-injection sweep's counts and the
+# fuzzer's calls, for the record (operations per second are a TCG and
+# debug-kernel figure).
+grep -E 'operations in|injection point|calls, .* succeeded|^# # seed' $out |
+	sed 's/^# */# /'
 t_eq "rulestore-selftests: run_kselftest.sh exits 0" "$rc" 0
 
 for prog in $progs; do
