@@ -138,13 +138,48 @@ static __u64 fuzz_pointer(__u32 len)
 static void fill_rule_bytes(void)
 {
 	unsigned int i, n = next_random() % 300;
+	bool any_byte = next_random() % 4 == 0;
 
 	for (i = 0; i < n; i++) {
 		__u64 r = next_random();
 
-		/* mostly printable ASCII, sometimes any byte */
-		area[i] = r % 4 ? (char)('a' + r % 26) : (char)(r >> 8);
+		/* mostly a few letters, so that rules repeat; or any byte */
+		area[i] = any_byte && r % 8 == 0 ? (char)(r >> 8) :
+						  (char)('a' + r % 4);
 	}
+}
+
+/*
+ * The words of an argument that is valid for one of the commands, or
+ * nearly: a valid size, zero flags and reserved fields, a uid of ours,
+ * a short rule of letters, an aligned LIST buffer. Then a word or two
+ * of it changed at random, to reach the checks one at a time.
+ */
+static void valid_words(__u32 *words)
+{
+	const __u32 sizes[] = {
+		sizeof(struct rulestore_rule_arg),
+		sizeof(struct rulestore_clear_arg),
+		sizeof(struct rulestore_list_arg),
+		sizeof(struct rulestore_info),
+	};
+	__u64 rule = (__u64)(uintptr_t)area, buf = (__u64)(uintptr_t)area;
+	unsigned int i;
+
+	memset(words, 0, 16 * sizeof(*words));
+	words[0] = pick(sizes, ARRAY_SIZE(sizes));
+	words[2] = FUZZ_UID_BASE + next_random() % FUZZ_NR_UIDS;
+	if (words[0] == sizeof(struct rulestore_list_arg)) {
+		words[1] = next_random() % 4 ? 0 : RULESTORE_LIST_ALL;
+		words[2] = words[1] ? 0 : words[2];
+		words[4] = next_random() % 8192;		/* buf_len */
+		memcpy(&words[6], &buf, sizeof(buf));
+	} else {
+		words[3] = 1 + next_random() % 4;		/* len */
+		memcpy(&words[4], &rule, sizeof(rule));
+	}
+	for (i = next_random() % 3; i; i--)
+		words[next_random() % 10] = fuzz_small();
 }
 
 /*
@@ -153,6 +188,7 @@ static void fill_rule_bytes(void)
  */
 static void *fuzz_arg(void)
 {
+	bool valid = next_random() % 2;
 	__u32 words[16], i;
 	__u64 rule, buf;
 	char *arg;
@@ -162,6 +198,10 @@ static void *fuzz_arg(void)
 	 * len and rule (ADD, DEL), or count, buf_len, __reserved and buf
 	 * (LIST), or __reserved (CLEAR).
 	 */
+	if (valid) {
+		valid_words(words);
+		goto place;
+	}
 	for (i = 0; i < 16; i++)
 		words[i] = fuzz_small();
 	words[0] = fuzz_size();
@@ -174,7 +214,9 @@ static void *fuzz_arg(void)
 	buf = fuzz_pointer(words[4]);
 	memcpy(&words[6], &buf, sizeof(buf));
 
-	switch (next_random() % 6) {
+place:
+	/* A nearly valid argument is mostly where it can be read. */
+	switch (valid && next_random() % 4 ? 5 : next_random() % 6) {
 	case 0:
 		return NULL;
 	case 1:
