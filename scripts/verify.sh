@@ -228,7 +228,9 @@ quilt_push() {
 	out=$(cd "$QUILT_TREE" && QUILT_PATCHES=$TOP/patches QUILT_SERIES=$TOP/series \
 		QUILTRC=/dev/null quilt push -a --fuzz=0 2>&1) || { echo "$out"; return 1; }
 	echo "$out"
-	! grep -qiE 'fuzz|offset' <<<"$out"
+	# patch's own words for a hunk that did not apply exactly ("with fuzz
+	# 1", "(offset 3 lines)"), not a file name that has "fuzz" in it
+	! grep -qE 'with fuzz [0-9]|\(offset -?[0-9]+ lines?\)' <<<"$out"
 }
 
 # The applied tree, exported again, must give back what the project holds.
