@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The front door. Each target is one script in scripts/; every script has --help.
 
-.PHONY: help run shell check check-quick check-guest apply import export verify kunit docs deps fetch mail lint clean
+.PHONY: help run shell check check-quick check-guest race apply import export verify kunit docs deps fetch mail lint clean
 
 help:
 	@echo "make run          build and boot the patched kernel, and tour every feature"
@@ -9,6 +9,7 @@ help:
 	@echo "                  STAGE=guest,kunit runs only those stages (scripts/check.sh --help lists them)"
 	@echo "make shell        boot the patched kernel to a shell"
 	@echo "make check-quick  checkpatch, git am, quilt, export round trip, docs: no kernel build"
+	@echo "make race         a KCSAN kernel (no KASAN) runs the rulestore selftests and stress on 4 vCPUs; any report fails (not in check)"
 	@echo "make check-guest  only the guest and provoke boots, on the debug kernel make check built last"
 	@echo "make apply        apply the series as commits in build/linux (development worktree)"
 	@echo "make import       fold edits of the mirrored files into the commits of build/linux"
@@ -34,6 +35,9 @@ check:
 
 check-quick:
 	scripts/check.sh --quick
+
+race:
+	scripts/race.sh
 
 check-guest:
 	scripts/check.sh --guest-only build/verify build/obj/debug
