@@ -46,6 +46,10 @@ esac
 VERIFY=$SERIES_TREE
 QUILT_TREE=$BUILD_DIR/quilt
 OBJ=$BUILD_DIR/obj/debug
+# W=1 and sparse compile the touched objects here, with OBJ's .config, so
+# that the boot kernel's objects keep their flags and are not compiled
+# again by the next build.
+WARNINGS_OBJ=$BUILD_DIR/obj/warnings
 FRAGMENTS=("$TOP/configs/base.config" "$TOP/configs/series.config"
 	   "$TOP/configs/debug.config")
 
@@ -93,8 +97,16 @@ count_warnings() {
 		[ -f "$VERIFY/$f" ] && objs+=("${f%.c}.o")
 	done
 	[ ${#objs[@]} -gt 0 ] || { echo 0; return; }
-	n=$(make -C "$VERIFY" O="$OBJ" -j"$JOBS" CC="$(kcc)" LOCALVERSION= \
-		W=1 C=2 "${objs[@]}" 2>&1 | grep -c 'warning:' || true)
+	mkdir -p "$WARNINGS_OBJ"
+	if ! cmp -s "$OBJ/.config" "$WARNINGS_OBJ/.config"; then
+		# Prepared apart, so that its own warnings are not counted.
+		cp "$OBJ/.config" "$WARNINGS_OBJ/.config"
+		make -C "$VERIFY" O="$WARNINGS_OBJ" -j"$JOBS" CC="$(kcc)" \
+			LOCALVERSION= W=1 C=2 prepare >/dev/null 2>&1 || true
+	fi
+	n=$(make -C "$VERIFY" O="$WARNINGS_OBJ" -j"$JOBS" CC="$(kcc)" \
+		LOCALVERSION= W=1 C=2 "${objs[@]}" 2>&1 |
+		grep -c 'warning:' || true)
 	echo "$n"
 }
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests for the rule store behind /dev/rulestore, each on a private
- * store: rule validation, dedupe, order, limits, removal, snapshot sizes,
- * the generation number, and the snapshot's fallback to the mutex.
+ * store: rule validation, dedupe, order, limits, removal, many rules of
+ * one uid, snapshot sizes, the generation number, which seqcount a
+ * snapshot reads, and the snapshot's fallback to the mutex.
  */
 
 #include <kunit/static_stub.h>
@@ -211,6 +212,53 @@ static void rule_store_removal_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info.nr_uids, 0);
 }
 
+/*
+ * Enough rules in one uid for its hash table to grow several times:
+ * dedupe, deletion and order must not depend on which bucket a rule is in.
+ */
+static void rule_store_many_rules_test(struct kunit *test)
+{
+	struct rule_store *store = test->priv;
+	struct rule_store_info info;
+	const unsigned int n = 300;
+	char rule[16], *expected, *pos;
+	unsigned int i;
+	const u32 uid = 4;
+
+	for (i = 0; i < n; i++) {
+		snprintf(rule, sizeof(rule), "r%u", i);
+		KUNIT_ASSERT_EQ(test, rule_store_test_add(store, uid, rule), 0);
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(rule, sizeof(rule), "r%u", i);
+		KUNIT_EXPECT_EQ(test, rule_store_test_add(store, uid, rule), -EEXIST);
+	}
+	/* Delete the even ones, then add them again: they go to the end. */
+	for (i = 0; i < n; i += 2) {
+		snprintf(rule, sizeof(rule), "r%u", i);
+		KUNIT_EXPECT_EQ(test, rule_store_del(store, KUIDT_INIT(uid), rule,
+						     strlen(rule)), 0);
+		KUNIT_EXPECT_EQ(test, rule_store_del(store, KUIDT_INIT(uid), rule,
+						     strlen(rule)), -ENOENT);
+	}
+	for (i = 0; i < n; i += 2) {
+		snprintf(rule, sizeof(rule), "r%u", i);
+		KUNIT_EXPECT_EQ(test, rule_store_test_add(store, uid, rule), 0);
+	}
+
+	expected = kunit_kzalloc(test, n * sizeof(rule), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, expected);
+	pos = expected;
+	for (i = 1; i < n; i += 2)
+		pos += sprintf(pos, "4:r%u,", i);
+	for (i = 0; i < n; i += 2)
+		pos += sprintf(pos, "4:r%u,", i);
+	KUNIT_EXPECT_STREQ(test, rule_store_test_list(test, store, &uid), expected);
+	rule_store_info(store, &info);
+	KUNIT_EXPECT_EQ(test, info.nr_rules, n);
+	KUNIT_EXPECT_EQ(test, info.nr_uids, 1);
+}
+
 static void rule_store_snapshot_size_test(struct kunit *test)
 {
 	struct rule_store *store = test->priv;
@@ -244,6 +292,43 @@ static void rule_store_snapshot_size_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rec->len, 1);
 	KUNIT_EXPECT_TRUE(test, !memchr_inv(rec->rule + 1, 0, 7));
 	rule_store_snapshot_free(&snap);
+}
+
+/* Past the snapshot's own buffer: allocated, and still complete. */
+static void rule_store_big_snapshot_test(struct kunit *test)
+{
+	const unsigned int n = RULE_STORE_SNAPSHOT_INLINE / 16 + 1;
+	struct rule_store *store = test->priv;
+	const struct rulestore_record *rec;
+	struct rule_store_snapshot snap;
+	char rule[8];
+	unsigned int i;
+
+	/* Rules of 2 to 4 bytes: a record of 16 bytes each. */
+	for (i = 0; i < n; i++) {
+		snprintf(rule, sizeof(rule), "%02u", i);
+		KUNIT_ASSERT_EQ(test, rule_store_test_add(store, 3, rule), 0);
+	}
+
+	KUNIT_EXPECT_EQ(test, rule_store_snapshot(store, NULL, &init_user_ns,
+						  n * 16 - 1, &snap), -ERANGE);
+	KUNIT_EXPECT_EQ(test, snap.len, n * 16);
+	KUNIT_EXPECT_NULL(test, snap.records);
+
+	KUNIT_ASSERT_EQ(test, rule_store_snapshot(store, NULL, &init_user_ns,
+						  SIZE_MAX, &snap), 0);
+	KUNIT_EXPECT_EQ(test, snap.len, n * 16);
+	KUNIT_EXPECT_EQ(test, snap.count, n);
+	KUNIT_EXPECT_PTR_NE(test, snap.records, (void *)snap.inline_records);
+	for (i = 0; i < n; i++) {
+		snprintf(rule, sizeof(rule), "%02u", i);
+		rec = snap.records + i * 16;
+		KUNIT_EXPECT_EQ(test, rec->uid, 3);
+		KUNIT_EXPECT_EQ(test, rec->len, strlen(rule));
+		KUNIT_EXPECT_MEMEQ(test, rec->rule, rule, strlen(rule));
+	}
+	rule_store_snapshot_free(&snap);
+	KUNIT_EXPECT_NULL(test, snap.records);
 }
 
 static void rule_store_generation_test(struct kunit *test)
@@ -309,6 +394,40 @@ static void rule_store_lowered_limit_test(struct kunit *test)
  * time, so plain statics do.
  */
 static unsigned int rule_store_test_lockless_tries, rule_store_test_locked_tries;
+static const seqcount_mutex_t *rule_store_test_seq_read;
+
+/* Stands in for rule_store_walk_disturbed() to see which seqcount it got. */
+static bool rule_store_test_note_seq(struct rule_store *store,
+				     const seqcount_mutex_t *seq,
+				     unsigned int start)
+{
+	rule_store_test_seq_read = seq;
+	return read_seqcount_retry(seq, start);
+}
+
+/*
+ * A snapshot of one uid reads that uid's own seqcount, so that writers of
+ * other uids do not disturb it; of all, or of a uid without rules, the
+ * store's.
+ */
+static void rule_store_snapshot_seqcount_test(struct kunit *test)
+{
+	struct rule_store *store = test->priv;
+	const u32 uid = 1, other = 2;
+
+	KUNIT_ASSERT_EQ(test, rule_store_test_add(store, 1, "a"), 0);
+	kunit_activate_static_stub(test, rule_store_walk_disturbed,
+				   rule_store_test_note_seq);
+
+	KUNIT_EXPECT_STREQ(test, rule_store_test_list(test, store, &uid), "1:a,");
+	KUNIT_EXPECT_PTR_NE(test, rule_store_test_seq_read, &store->seq);
+	KUNIT_EXPECT_NOT_NULL(test, rule_store_test_seq_read);
+	KUNIT_EXPECT_STREQ(test, rule_store_test_list(test, store, NULL), "1:a,");
+	KUNIT_EXPECT_PTR_EQ(test, rule_store_test_seq_read, &store->seq);
+	rule_store_test_seq_read = NULL;
+	KUNIT_EXPECT_STREQ(test, rule_store_test_list(test, store, &other), "");
+	KUNIT_EXPECT_PTR_EQ(test, rule_store_test_seq_read, &store->seq);
+}
 
 /*
  * Stands in for rule_store_walk_disturbed(): every lockless try was
@@ -316,30 +435,70 @@ static unsigned int rule_store_test_lockless_tries, rule_store_test_locked_tries
  * snapshot takes it here), the real answer. Gives up after 100 tries, so
  * that a snapshot without a fallback fails the test instead of spinning.
  */
-static bool rule_store_test_always_disturbed(struct rule_store *store, unsigned int seq)
+static bool rule_store_test_always_disturbed(struct rule_store *store,
+					     const seqcount_mutex_t *seq,
+					     unsigned int start)
 {
 	if (mutex_is_locked(&store->lock)) {
 		rule_store_test_locked_tries++;
-		return read_seqcount_retry(&store->seq, seq);
+		return read_seqcount_retry(seq, start);
 	}
 	return ++rule_store_test_lockless_tries < 100;
 }
 
+struct rule_store_test_fallback {
+	const char *desc;
+	unsigned int nr_rules;		/* of uid 1, or all */
+	bool one_uid;
+	unsigned int locked_walks;
+};
+
+/*
+ * Under the mutex, records that fit the snapshot's own buffer take one
+ * walk; more take the walk that measures them and the walk that copies.
+ */
+static const struct rule_store_test_fallback rule_store_test_fallbacks[] = {
+	{ "all, small", 2, false, 1 },
+	{ "one uid, small", 2, true, 1 },
+	{ "all, past the inline buffer", RULE_STORE_SNAPSHOT_INLINE / 16 + 1, false, 2 },
+	{ "one uid, past the inline buffer", RULE_STORE_SNAPSHOT_INLINE / 16 + 1, true, 2 },
+};
+
+static void rule_store_test_fallback_desc(const struct rule_store_test_fallback *f,
+					  char *desc)
+{
+	strscpy(desc, f->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(rule_store_test_fallbacks, rule_store_test_fallbacks,
+		  rule_store_test_fallback_desc);
+
 static void rule_store_snapshot_fallback_test(struct kunit *test)
 {
+	const struct rule_store_test_fallback *f = test->param_value;
 	struct rule_store *store = test->priv;
+	struct rule_store_snapshot snap;
+	kuid_t uid = KUIDT_INIT(1);
+	char rule[8];
+	unsigned int i;
 
-	KUNIT_ASSERT_EQ(test, rule_store_test_add(store, 1, "a"), 0);
+	for (i = 0; i < f->nr_rules; i++) {
+		snprintf(rule, sizeof(rule), "%02u", i);
+		KUNIT_ASSERT_EQ(test, rule_store_test_add(store, 1, rule), 0);
+	}
 	KUNIT_ASSERT_EQ(test, rule_store_test_add(store, 2, "b"), 0);
 	rule_store_test_lockless_tries = 0;
 	rule_store_test_locked_tries = 0;
 	kunit_activate_static_stub(test, rule_store_walk_disturbed,
 				   rule_store_test_always_disturbed);
 
-	KUNIT_EXPECT_STREQ(test, rule_store_test_list(test, store, NULL), "1:a,2:b,");
+	KUNIT_ASSERT_EQ(test, rule_store_snapshot(store, f->one_uid ? &uid : NULL,
+						  &init_user_ns, SIZE_MAX,
+						  &snap), 0);
+	KUNIT_EXPECT_EQ(test, snap.count, f->nr_rules + !f->one_uid);
+	rule_store_snapshot_free(&snap);
 	KUNIT_EXPECT_EQ(test, rule_store_test_lockless_tries, RULE_STORE_SNAPSHOT_TRIES);
-	/* Under the mutex: the walk that sizes and the walk that copies. */
-	KUNIT_EXPECT_EQ(test, rule_store_test_locked_tries, 2);
+	KUNIT_EXPECT_EQ(test, rule_store_test_locked_tries, f->locked_walks);
 	/* And it let the mutex go. */
 	KUNIT_EXPECT_FALSE(test, mutex_is_locked(&store->lock));
 }
@@ -370,10 +529,14 @@ static struct kunit_case rule_store_test_cases[] = {
 	KUNIT_CASE(rule_store_per_uid_limit_test),
 	KUNIT_CASE(rule_store_total_limit_test),
 	KUNIT_CASE(rule_store_removal_test),
+	KUNIT_CASE(rule_store_many_rules_test),
 	KUNIT_CASE(rule_store_snapshot_size_test),
+	KUNIT_CASE(rule_store_big_snapshot_test),
 	KUNIT_CASE(rule_store_generation_test),
 	KUNIT_CASE(rule_store_lowered_limit_test),
-	KUNIT_CASE(rule_store_snapshot_fallback_test),
+	KUNIT_CASE(rule_store_snapshot_seqcount_test),
+	KUNIT_CASE_PARAM(rule_store_snapshot_fallback_test,
+			 rule_store_test_fallbacks_gen_params),
 	{}
 };
 

@@ -3,13 +3,21 @@
  * The rule store behind /dev/rulestore.
  *
  * Rules are kept per kuid, in an xarray of users each holding an RCU list
- * of rules in insertion order. Writers take @lock and change the store
- * inside a @seq write section; readers walk it under RCU without taking
- * any lock and retry when @seq says a writer ran meanwhile, so a snapshot
- * is consistent and a reader never waits for a writer's allocations.
+ * of rules in insertion order. Writers take @lock and change a user
+ * inside a write section of both the store's @seq and the user's own;
+ * readers walk under RCU without taking any lock and retry when the
+ * seqcount they read says a writer ran meanwhile, so a snapshot is
+ * consistent and a reader never waits for a writer's allocations. A
+ * reader of one uid reads that user's seqcount, so that writers of other
+ * uids do not make it retry.
+ *
+ * Each user also has a hash table of its rules, used by writers only (to
+ * refuse a duplicate and to find the rule to delete), so that ADD and DEL
+ * cost the same with one rule or a thousand; readers never see it.
  */
 
 #include <linux/err.h>
+#include <linux/jhash.h>
 #include <linux/overflow.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
@@ -23,16 +31,28 @@
 
 struct rule_store_user {
 	struct list_head rules;		/* struct rule_store_rule, RCU */
+	seqcount_mutex_t seq;		/* lets readers of it see a writer ran */
+	struct rule_store_rule **buckets;	/* writers only */
+	unsigned int nr_buckets;	/* a power of two */
 	unsigned int nr_rules;
+	bool dead;			/* taken out of the store */
 	struct rcu_head rcu;
 };
 
+/*
+ * 44 bytes before the rule: a rule of up to 20 bytes fits kmalloc-64, of
+ * up to 52 kmalloc-96, of up to 84 kmalloc-128.
+ */
 struct rule_store_rule {
-	struct list_head node;
+	struct list_head node;		/* in the user's rules */
+	struct rule_store_rule *hash_next;	/* in its bucket */
 	struct rcu_head rcu;
 	u32 len;
 	u8 data[] __counted_by(len);
 };
+
+/* The buckets of a new user; they double when the rules outnumber them. */
+#define RULE_STORE_MIN_BUCKETS	4
 
 void rule_store_init(struct rule_store *store)
 {
@@ -57,6 +77,7 @@ void rule_store_destroy(struct rule_store *store)
 	xa_for_each(&store->users, index, user) {
 		list_for_each_entry_safe(rule, tmp, &user->rules, node)
 			kfree(rule);
+		kvfree(user->buckets);
 		kfree(user);
 	}
 	xa_destroy(&store->users);
@@ -129,15 +150,97 @@ bool rule_store_rule_valid(const u8 *rule, u32 len)
 }
 EXPORT_SYMBOL_IF_KUNIT(rule_store_rule_valid);
 
+/*
+ * Only CAP_SYS_ADMIN adds rules, so nobody can flood a bucket on purpose:
+ * no random seed is needed.
+ */
+static struct rule_store_rule **
+rule_store_bucket(struct rule_store_rule **buckets, unsigned int nr_buckets,
+		  const u8 *rule, u32 len)
+{
+	return &buckets[jhash(rule, len, 0) & (nr_buckets - 1)];
+}
+
+/* The link that points to @rule in its bucket, or to NULL at its end. */
+static struct rule_store_rule **
+rule_store_find_link(struct rule_store_user *user, const u8 *rule, u32 len)
+{
+	struct rule_store_rule **link, *r;
+
+	link = rule_store_bucket(user->buckets, user->nr_buckets, rule, len);
+	for (r = *link; r; link = &r->hash_next, r = *link)
+		if (r->len == len && !memcmp(r->data, rule, len))
+			break;
+	return link;
+}
+
 static struct rule_store_rule *
 rule_store_find(struct rule_store_user *user, const u8 *rule, u32 len)
 {
-	struct rule_store_rule *r;
+	return *rule_store_find_link(user, rule, len);
+}
 
+static void rule_store_hash(struct rule_store_rule **buckets,
+			    unsigned int nr_buckets, struct rule_store_rule *r)
+{
+	struct rule_store_rule **link;
+
+	link = rule_store_bucket(buckets, nr_buckets, r->data, r->len);
+	r->hash_next = *link;
+	*link = r;
+}
+
+/*
+ * Makes room in the hash table of @user for one more rule: doubles the
+ * buckets when the rules would outnumber them, so that chains stay short.
+ * Fails with -ENOMEM, changing nothing.
+ */
+static int rule_store_user_reserve(struct rule_store_user *user)
+{
+	unsigned int nr = user->nr_buckets * 2;
+	struct rule_store_rule **buckets, *r;
+
+	if (user->nr_rules < user->nr_buckets)
+		return 0;
+	buckets = kvcalloc(nr, sizeof(*buckets), GFP_KERNEL_ACCOUNT);
+	if (!buckets)
+		return -ENOMEM;
 	list_for_each_entry(r, &user->rules, node)
-		if (r->len == len && !memcmp(r->data, rule, len))
-			return r;
-	return NULL;
+		rule_store_hash(buckets, nr, r);
+	kvfree(user->buckets);
+	user->buckets = buckets;
+	user->nr_buckets = nr;
+	return 0;
+}
+
+/* A user with no rules yet, in the store; readers skip it while empty. */
+static struct rule_store_user *rule_store_user_new(struct rule_store *store,
+						   kuid_t uid)
+{
+	struct rule_store_user *user;
+	int ret = -ENOMEM;
+
+	user = kzalloc(sizeof(*user), GFP_KERNEL_ACCOUNT);
+	if (!user)
+		return ERR_PTR(-ENOMEM);
+	user->buckets = kvcalloc(RULE_STORE_MIN_BUCKETS, sizeof(*user->buckets),
+				 GFP_KERNEL_ACCOUNT);
+	if (!user->buckets)
+		goto err_free_user;
+	user->nr_buckets = RULE_STORE_MIN_BUCKETS;
+	INIT_LIST_HEAD(&user->rules);
+	seqcount_mutex_init(&user->seq, &store->lock);
+	ret = xa_insert(&store->users, __kuid_val(uid), user,
+			GFP_KERNEL_ACCOUNT);
+	if (ret)
+		goto err_free_buckets;
+	return user;
+
+err_free_buckets:
+	kvfree(user->buckets);
+err_free_user:
+	kfree(user);
+	return ERR_PTR(ret);
 }
 
 static bool rule_store_full(struct rule_store *store,
@@ -165,8 +268,9 @@ static bool rule_store_full(struct rule_store *store,
 int rule_store_add(struct rule_store *store, kuid_t uid, const u8 *rule,
 		   u32 len, const struct rule_store_limits *limits)
 {
-	struct rule_store_user *user, *new_user = NULL;
+	struct rule_store_user *user;
 	struct rule_store_rule *new;
+	bool new_user = false;
 	int ret;
 
 	if (!uid_valid(uid) || !rule_store_rule_valid(rule, len))
@@ -189,33 +293,32 @@ int rule_store_add(struct rule_store *store, kuid_t uid, const u8 *rule,
 		goto err_unlock;
 	}
 	if (!user) {
-		new_user = kzalloc(sizeof(*new_user), GFP_KERNEL_ACCOUNT);
-		if (!new_user) {
-			ret = -ENOMEM;
+		user = rule_store_user_new(store, uid);
+		if (IS_ERR(user)) {
+			ret = PTR_ERR(user);
 			goto err_unlock;
 		}
-		INIT_LIST_HEAD(&new_user->rules);
-		/* Readers may find it empty: they skip users with no rules. */
-		ret = xa_insert(&store->users, __kuid_val(uid), new_user,
-				GFP_KERNEL_ACCOUNT);
+		new_user = true;
+	} else {
+		ret = rule_store_user_reserve(user);
 		if (ret)
-			goto err_free_user;
-		user = new_user;
+			goto err_unlock;
 	}
 
 	write_seqcount_begin(&store->seq);
+	write_seqcount_begin(&user->seq);
 	list_add_tail_rcu(&new->node, &user->rules);
+	rule_store_hash(user->buckets, user->nr_buckets, new);
 	user->nr_rules++;
 	store->nr_rules++;
 	if (new_user)
 		store->nr_uids++;
 	store->generation++;
+	write_seqcount_end(&user->seq);
 	write_seqcount_end(&store->seq);
 	mutex_unlock(&store->lock);
 	return 0;
 
-err_free_user:
-	kfree(new_user);
 err_unlock:
 	mutex_unlock(&store->lock);
 	kfree(new);
@@ -232,18 +335,22 @@ static void rule_store_user_free_rcu(struct rcu_head *head)
 
 	list_for_each_entry_safe(r, tmp, &user->rules, node)
 		kfree(r);
+	kvfree(user->buckets);
 	kfree(user);
 }
 
-/* Called with the lock held, outside the seq write section. */
-static void rule_store_drop_user_if_empty(struct rule_store *store,
-					  kuid_t uid,
-					  struct rule_store_user *user)
+/*
+ * Takes @user out of the store, inside the write sections: a reader that
+ * found it before sees it dead and looks the uid up again. The caller
+ * frees it after unlocking, with rule_store_user_free_rcu() after a grace
+ * period.
+ */
+static void rule_store_unlink_user(struct rule_store *store, kuid_t uid,
+				   struct rule_store_user *user)
 {
-	if (user->nr_rules)
-		return;
 	xa_erase(&store->users, __kuid_val(uid));
-	kfree_rcu(user, rcu);
+	user->dead = true;
+	store->nr_uids--;
 }
 
 /**
@@ -260,8 +367,9 @@ static void rule_store_drop_user_if_empty(struct rule_store *store,
 int rule_store_del(struct rule_store *store, kuid_t uid, const u8 *rule,
 		   u32 len)
 {
+	struct rule_store_rule **link = NULL, *r;
 	struct rule_store_user *user;
-	struct rule_store_rule *r = NULL;
+	bool emptied;
 
 	if (!uid_valid(uid) || !rule_store_rule_valid(rule, len))
 		return -EINVAL;
@@ -269,24 +377,30 @@ int rule_store_del(struct rule_store *store, kuid_t uid, const u8 *rule,
 	mutex_lock(&store->lock);
 	user = xa_load(&store->users, __kuid_val(uid));
 	if (user)
-		r = rule_store_find(user, rule, len);
-	if (!r) {
+		link = rule_store_find_link(user, rule, len);
+	if (!link || !*link) {
 		mutex_unlock(&store->lock);
 		return -ENOENT;
 	}
+	r = *link;
 
 	write_seqcount_begin(&store->seq);
+	write_seqcount_begin(&user->seq);
+	*link = r->hash_next;
 	list_del_rcu(&r->node);
 	user->nr_rules--;
 	store->nr_rules--;
-	if (!user->nr_rules)
-		store->nr_uids--;
+	emptied = !user->nr_rules;
+	if (emptied)
+		rule_store_unlink_user(store, uid, user);
 	store->generation++;
+	write_seqcount_end(&user->seq);
 	write_seqcount_end(&store->seq);
-
-	rule_store_drop_user_if_empty(store, uid, user);
 	mutex_unlock(&store->lock);
+
 	kfree_rcu(r, rcu);
+	if (emptied)
+		call_rcu(&user->rcu, rule_store_user_free_rcu);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(rule_store_del);
@@ -314,15 +428,16 @@ int rule_store_clear(struct rule_store *store, kuid_t uid)
 	}
 
 	/*
-	 * Only the unlinking is inside the write section: readers retry for
+	 * Only the unlinking is inside the write sections: readers retry for
 	 * as long as it lasts. The user keeps its rules, for readers that
 	 * still walk them, until a grace period has passed.
 	 */
 	write_seqcount_begin(&store->seq);
-	xa_erase(&store->users, __kuid_val(uid));
+	write_seqcount_begin(&user->seq);
 	store->nr_rules -= user->nr_rules;
-	store->nr_uids--;
+	rule_store_unlink_user(store, uid, user);
 	store->generation++;
+	write_seqcount_end(&user->seq);
 	write_seqcount_end(&store->seq);
 	mutex_unlock(&store->lock);
 
@@ -350,15 +465,16 @@ void rule_store_info(struct rule_store *store, struct rule_store_info *info)
 EXPORT_SYMBOL_IF_KUNIT(rule_store_info);
 
 /*
- * Whether a writer ran since the reader's read_seqcount_begin() gave
- * @seq, so that what the reader saw must be taken again. KUnit stands in
- * for it to make every lockless try look disturbed.
+ * Whether a writer ran since the reader's read_seqcount_begin() of @seq
+ * gave @start, so that what the reader saw must be taken again. KUnit
+ * stands in for it to make every lockless try look disturbed.
  */
 VISIBLE_IF_KUNIT bool rule_store_walk_disturbed(struct rule_store *store,
-						unsigned int seq)
+						const seqcount_mutex_t *seq,
+						unsigned int start)
 {
-	KUNIT_STATIC_STUB_REDIRECT(rule_store_walk_disturbed, store, seq);
-	return read_seqcount_retry(&store->seq, seq);
+	KUNIT_STATIC_STUB_REDIRECT(rule_store_walk_disturbed, store, seq, start);
+	return read_seqcount_retry(seq, start);
 }
 EXPORT_SYMBOL_IF_KUNIT(rule_store_walk_disturbed);
 
@@ -370,44 +486,99 @@ struct rule_store_seen {
 };
 
 /*
- * Walks the rules of @uid, or of every uid when @uid is NULL, under RCU,
- * and writes their records to @buf as far as @cap bytes allow. Only a
- * walk that no writer disturbed (see rule_store_snapshot()) is complete.
+ * Appends the records of @user's rules to @buf as far as @cap bytes allow,
+ * and counts them all in @walk. Under RCU.
  */
-static void rule_store_walk(struct rule_store *store, const kuid_t *uid,
-			    struct user_namespace *ns, void *buf, size_t cap,
-			    struct rule_store_seen *walk)
+static void rule_store_walk_user(struct rule_store_user *user, u32 uid,
+				 void *buf, size_t cap,
+				 struct rule_store_seen *walk)
 {
-	unsigned long index, last = ULONG_MAX;
 	struct rulestore_record *rec;
-	struct rule_store_user *user;
 	struct rule_store_rule *r;
 	size_t size;
 
+	list_for_each_entry_rcu(r, &user->rules, node) {
+		size = RULESTORE_RECORD_SIZE(r->len);
+		if (walk->len + size <= cap) {
+			rec = buf + walk->len;
+			rec->uid = uid;
+			rec->len = r->len;
+			memcpy(rec->rule, r->data, r->len);
+			memset(rec->rule + r->len, 0,
+			       size - sizeof(*rec) - r->len);
+		}
+		walk->len += size;
+		walk->count++;
+	}
+}
+
+/* One try at every uid's rules, under the store's seqcount. */
+static bool rule_store_walk_all(struct rule_store *store,
+				struct user_namespace *ns, void *buf,
+				size_t cap, struct rule_store_seen *walk)
+{
+	struct rule_store_user *user;
+	unsigned long index;
+	unsigned int start;
+
+	start = read_seqcount_begin(&store->seq);
+	walk->generation = store->generation;
+	xa_for_each(&store->users, index, user)
+		rule_store_walk_user(user,
+				     from_kuid_munged(ns, KUIDT_INIT(index)),
+				     buf, cap, walk);
+	return !rule_store_walk_disturbed(store, &store->seq, start);
+}
+
+/*
+ * One try at the rules of @uid, under its user's seqcount, which only
+ * writers of @uid disturb. A uid with no user is looked up again under
+ * the store's seqcount, so that "no rules" and the generation agree.
+ */
+static bool rule_store_walk_uid(struct rule_store *store, kuid_t uid,
+				struct user_namespace *ns, void *buf,
+				size_t cap, struct rule_store_seen *walk)
+{
+	struct rule_store_user *user;
+	unsigned int start;
+
+	user = xa_load(&store->users, __kuid_val(uid));
+	if (!user) {
+		start = read_seqcount_begin(&store->seq);
+		walk->generation = store->generation;
+		return !xa_load(&store->users, __kuid_val(uid)) &&
+		       !rule_store_walk_disturbed(store, &store->seq, start);
+	}
+
+	start = read_seqcount_begin(&user->seq);
+	/* Taken out of the store since xa_load(): look it up again. */
+	if (user->dead)
+		return false;
+	walk->generation = store->generation;
+	rule_store_walk_user(user, from_kuid_munged(ns, uid), buf, cap, walk);
+	return !rule_store_walk_disturbed(store, &user->seq, start);
+}
+
+/*
+ * One walk of the rules of @uid, or of every uid when @uid is NULL: writes
+ * their records to @buf as far as @cap bytes allow and measures them all.
+ * Returns false when a writer disturbed it; what it saw is then of no use.
+ */
+static bool rule_store_walk(struct rule_store *store, const kuid_t *uid,
+			    struct user_namespace *ns, void *buf, size_t cap,
+			    struct rule_store_seen *walk)
+{
+	bool complete;
+
 	walk->len = 0;
 	walk->count = 0;
-	index = uid ? __kuid_val(*uid) : 0;
-	if (uid)
-		last = index;
-
 	rcu_read_lock();
-	walk->generation = store->generation;
-	xa_for_each_range(&store->users, index, user, index, last) {
-		list_for_each_entry_rcu(r, &user->rules, node) {
-			size = RULESTORE_RECORD_SIZE(r->len);
-			if (walk->len + size <= cap) {
-				rec = buf + walk->len;
-				rec->uid = from_kuid_munged(ns, KUIDT_INIT(index));
-				rec->len = r->len;
-				memcpy(rec->rule, r->data, r->len);
-				memset(rec->rule + r->len, 0,
-				       size - sizeof(*rec) - r->len);
-			}
-			walk->len += size;
-			walk->count++;
-		}
-	}
+	if (uid)
+		complete = rule_store_walk_uid(store, *uid, ns, buf, cap, walk);
+	else
+		complete = rule_store_walk_all(store, ns, buf, cap, walk);
 	rcu_read_unlock();
+	return complete;
 }
 
 /**
@@ -418,12 +589,14 @@ static void rule_store_walk(struct rule_store *store, const kuid_t *uid,
  * @max_len: the most bytes the caller takes
  * @snap: the snapshot; free it with rule_store_snapshot_free()
  *
- * The snapshot is consistent: it is the store as it was at one moment,
- * tagged with the generation of that moment. It does not wait for the
- * store's mutex unless writers changed the store during each of
- * %RULE_STORE_SNAPSHOT_TRIES tries in a row: then it takes the mutex for
- * the next try, waiting for the writer that holds it, so that a stream
- * of writers cannot starve it.
+ * The snapshot is consistent: it is the store (or the rules of @uid) as
+ * it was at one moment, tagged with the generation of that moment.
+ * Records that fit @snap's own buffer take one walk and no allocation;
+ * more take a walk that measures them, a kvmalloc() and a walk that
+ * copies them. It does not wait for the store's mutex unless writers
+ * disturbed each of %RULE_STORE_SNAPSHOT_TRIES tries in a row: then it
+ * takes the mutex for the next try, waiting for the writer that holds
+ * it, so that a stream of writers cannot starve it.
  *
  * Context: Process context.
  * Return: 0; -ERANGE if the records take more than @max_len bytes, with
@@ -433,22 +606,23 @@ int rule_store_snapshot(struct rule_store *store, const kuid_t *uid,
 			struct user_namespace *ns, size_t max_len,
 			struct rule_store_snapshot *snap)
 {
+	size_t cap = sizeof(snap->inline_records);
+	void *buf = snap->inline_records;
 	struct rule_store_seen walk;
 	bool locked = false;
-	unsigned int seq;
 	int tries = 0;
-	void *buf;
 	int ret;
 
-	memset(snap, 0, sizeof(*snap));
+	snap->records = NULL;
+	snap->len = 0;
+	snap->count = 0;
+	snap->generation = 0;
 	for (;;) {
 		if (++tries > RULE_STORE_SNAPSHOT_TRIES && !locked) {
 			mutex_lock(&store->lock);
 			locked = true;
 		}
-		seq = read_seqcount_begin(&store->seq);
-		rule_store_walk(store, uid, ns, NULL, 0, &walk);
-		if (rule_store_walk_disturbed(store, seq))
+		if (!rule_store_walk(store, uid, ns, buf, cap, &walk))
 			continue;
 		if (walk.len > max_len) {
 			snap->len = walk.len;
@@ -456,34 +630,38 @@ int rule_store_snapshot(struct rule_store *store, const kuid_t *uid,
 			ret = -ERANGE;
 			break;
 		}
+		if (walk.len <= cap) {
+			snap->records = buf;
+			snap->len = walk.len;
+			snap->count = walk.count;
+			snap->generation = walk.generation;
+			buf = NULL;
+			ret = 0;
+			break;
+		}
 
-		/* Allocate outside RCU, then fill in a second walk. */
-		buf = kvmalloc(walk.len ?: 1, GFP_KERNEL_ACCOUNT);
+		/* Allocate outside RCU, then copy in the next walk. */
+		if (buf != snap->inline_records)
+			kvfree(buf);
+		buf = kvmalloc(walk.len, GFP_KERNEL_ACCOUNT);
 		if (!buf) {
 			ret = -ENOMEM;
 			break;
 		}
-		rule_store_walk(store, uid, ns, buf, walk.len, &walk);
-		if (rule_store_walk_disturbed(store, seq)) {
-			kvfree(buf);
-			continue;
-		}
-		snap->records = buf;
-		snap->len = walk.len;
-		snap->count = walk.count;
-		snap->generation = walk.generation;
-		ret = 0;
-		break;
+		cap = walk.len;
 	}
 	if (locked)
 		mutex_unlock(&store->lock);
+	if (buf != snap->inline_records)
+		kvfree(buf);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(rule_store_snapshot);
 
 void rule_store_snapshot_free(struct rule_store_snapshot *snap)
 {
-	kvfree(snap->records);
+	if (snap->records != snap->inline_records)
+		kvfree(snap->records);
 	snap->records = NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(rule_store_snapshot_free);

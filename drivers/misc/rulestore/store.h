@@ -21,9 +21,15 @@ struct user_namespace;
  */
 #define RULE_STORE_SNAPSHOT_TRIES	8
 
+/*
+ * The records a snapshot holds without allocating: LIST of one uid's
+ * handful of rules then costs one walk and no allocation.
+ */
+#define RULE_STORE_SNAPSHOT_INLINE	512
+
 struct rule_store {
 	struct mutex lock;		/* serialises writers */
-	seqcount_mutex_t seq;		/* lets readers see a writer ran */
+	seqcount_mutex_t seq;		/* lets readers of all see a writer ran */
 	struct xarray users;		/* kuid -> struct rule_store_user */
 	unsigned int nr_rules;
 	unsigned int nr_uids;
@@ -41,12 +47,16 @@ struct rule_store_info {
 	u64 generation;
 };
 
-/* Packed struct rulestore_record entries, as LIST hands them out. */
+/*
+ * Packed struct rulestore_record entries, as LIST hands them out. @records
+ * points to @inline_records when they fit there, else to a kvmalloc().
+ */
 struct rule_store_snapshot {
 	void *records;
 	size_t len;
 	u32 count;
 	u64 generation;
+	u8 inline_records[RULE_STORE_SNAPSHOT_INLINE] __aligned(8);
 };
 
 void rule_store_init(struct rule_store *store);
@@ -64,7 +74,8 @@ int rule_store_snapshot(struct rule_store *store, const kuid_t *uid,
 void rule_store_snapshot_free(struct rule_store_snapshot *snap);
 
 #if IS_ENABLED(CONFIG_KUNIT)
-bool rule_store_walk_disturbed(struct rule_store *store, unsigned int seq);
+bool rule_store_walk_disturbed(struct rule_store *store,
+			       const seqcount_mutex_t *seq, unsigned int start);
 #endif
 
 #endif /* _RULESTORE_STORE_H */
