@@ -4,9 +4,10 @@ set -euo pipefail
 
 usage() {
 	cat <<USAGE
-Usage: scripts/boot.sh [--mode tour|check|provoke|shell] [--timeout SECONDS]
-                       [--add DIR]... [--tests GLOB] [--append ARGS]
-                       [--smp N] [--out DIR] OBJ
+Usage: scripts/boot.sh [--mode tour|check|provoke|bench|shell]
+                       [--timeout SECONDS] [--add DIR]... [--tests GLOB]
+                       [--append ARGS] [--smp N] [--mem MB] [--out DIR]
+                       [--root ROOT] OBJ
 
 Boot the kernel built in OBJ in QEMU (x86_64, TCG: no KVM needed) with an
 initramfs from scripts/mkinitramfs.sh, and power it off when done.
@@ -18,6 +19,8 @@ initramfs from scripts/mkinitramfs.sh, and power it off when done.
                 purpose (WARNING, BUG, KASAN, UBSAN, KFENCE, lockdep, RCU,
                 ODEBUG, kmemleak, hung task), so that scripts/guest-report.sh
                 can be shown to see each; needs the payload's kseries_provoke.ko
+--mode bench    like check, but run guest/bench.sh, the rulestore benchmark
+                (scripts/bench.sh); its output goes to OUT/results.tap
 --mode shell    an interactive shell on the console
 --timeout S     kill QEMU after S seconds (default 900; none for shell)
 --add DIR       copy DIR's contents into the guest's root (repeatable)
@@ -26,7 +29,11 @@ initramfs from scripts/mkinitramfs.sh, and power it off when done.
 --append ARGS   add ARGS to the kernel command line (e.g. kmemleak=off)
 --smp N         virtual CPUs (default 4: the stress test wants at least 4;
                 TCG runs them on however many host cores there are)
+--mem MB        guest memory in MiB (default 1024)
 --out DIR       where logs go (default build/guest)
+--root ROOT     busybox and timeout from ROOT (scripts/mkinitramfs.sh --root),
+                for a 32-bit kernel (built with ARCH=i386, which must be in
+                the environment for the modules' install)
 USAGE
 }
 
@@ -34,6 +41,7 @@ USAGE
 . "$(dirname "$0")/lib.sh"
 
 mode=tour timeout=900 out=$BUILD_DIR/guest adds=() tests='*' append='' smp=4
+mem=1024 froot=()
 while [ $# -gt 1 ]; do
 	case "$1" in
 	-h|--help) usage; exit 0 ;;
@@ -44,13 +52,15 @@ while [ $# -gt 1 ]; do
 	--tests) tests=$2; shift 2 ;;
 	--append) append=$2; shift 2 ;;
 	--smp) smp=$2; shift 2 ;;
+	--mem) mem=$2; shift 2 ;;
+	--root) froot=(--root "$2"); shift 2 ;;
 	*) usage >&2; exit 2 ;;
 	esac
 done
 case "${1:-}" in -h|--help|"") usage; [ -n "${1:-}" ]; exit ;; esac
 obj=$1
 case "$mode" in
-tour|check|provoke|shell) ;;
+tour|check|provoke|bench|shell) ;;
 *) echo "error: unknown mode '$mode'" >&2; usage >&2; exit 2 ;;
 esac
 
@@ -58,7 +68,7 @@ kernel=$obj/arch/x86/boot/bzImage
 [ -f "$kernel" ] || die "no kernel at $kernel: build it first (make run builds it)"
 mkdir -p "$out"
 say "making the initramfs"
-"$TOP/scripts/mkinitramfs.sh" "$obj" "$out/initramfs.cpio.gz" "${adds[@]}"
+"$TOP/scripts/mkinitramfs.sh" "${froot[@]}" "$obj" "$out/initramfs.cpio.gz" "${adds[@]}"
 
 # KVM where it works; here (nested virtualisation) only TCG does.
 accel=(-accel tcg)
@@ -67,8 +77,8 @@ if [ "${KSERIES_KVM:-0}" = 1 ] && [ -w /dev/kvm ]; then accel=(-enable-kvm -cpu 
 # The tour and the shell are for people: boot quietly. The tests want
 # every kernel message on the console.
 quiet=quiet
-case "$mode" in check|provoke) quiet= ;; esac
-qemu=(qemu-system-x86_64 "${accel[@]}" -m 1024 -smp "$smp" -no-reboot
+case "$mode" in check|provoke|bench) quiet= ;; esac
+qemu=(qemu-system-x86_64 "${accel[@]}" -m "$mem" -smp "$smp" -no-reboot
       -kernel "$kernel" -initrd "$out/initramfs.cpio.gz" -nographic
       -append "console=ttyS0 panic=-1 $quiet kseries_mode=$mode kseries_tests=$tests $append")
 
@@ -79,9 +89,9 @@ shell)
 tour)
 	timeout --foreground "$timeout" "${qemu[@]}" | tee "$out/tour.log"
 	;;
-check|provoke)
+check|provoke|bench)
 	rm -f "$out/console.log" "$out/results.tap"
-	say "booting the debug kernel ($mode); console in $out/console.log (timeout ${timeout}s)"
+	say "booting the kernel ($mode); console in $out/console.log (timeout ${timeout}s)"
 	rc=0
 	timeout "$timeout" "${qemu[@]}" -monitor none -serial "file:$out/console.log" \
 		-serial "file:$out/results.tap" </dev/null >/dev/null 2>&1 || rc=$?

@@ -4,22 +4,31 @@ set -euo pipefail
 
 usage() {
 	cat <<USAGE
-Usage: scripts/build-kernel.sh [--strict] SRC OBJ FRAGMENT...
+Usage: scripts/build-kernel.sh [--strict] [--base TARGET] SRC OBJ FRAGMENT...
 
 Configure (scripts/kconfig.sh) and build the kernel in SRC out of tree in
 OBJ: bzImage and modules, with ccache when installed. Incremental: rerun
 it after a change and only what changed is rebuilt. Prints progress every
 30 seconds; the full make output is in OBJ/build.log.
 
+ARCH, CROSS_COMPILE and LLVM=1 in the environment build for another
+architecture or with clang, as with the kernel's make; the image is then
+the architecture's (arm64: Image).
+
 --strict  fail when a fragment's option did not take (see scripts/kconfig.sh)
+--base T  configure from "make T" instead of tinyconfig (scripts/kconfig.sh)
 USAGE
 }
 
-case "${1:-}" in
--h|--help) usage; exit 0 ;;
-esac
-strict=()
-if [ "${1:-}" = --strict ]; then strict=(--strict); shift; fi
+kconfig=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-h|--help) usage; exit 0 ;;
+	--strict) kconfig+=(--strict); shift ;;
+	--base) [ $# -ge 2 ] || { usage >&2; exit 2; }; kconfig+=(--base "$2"); shift 2 ;;
+	*) break ;;
+	esac
+done
 [ $# -ge 3 ] || { usage >&2; exit 2; }
 
 # shellcheck source=scripts/lib.sh
@@ -27,11 +36,12 @@ if [ "${1:-}" = --strict ]; then strict=(--strict); shift; fi
 
 src=$1 obj=$2
 shift 2
-"$TOP/scripts/kconfig.sh" "${strict[@]}" "$src" "$obj" "$@"
+"$TOP/scripts/kconfig.sh" "${kconfig[@]}" "$src" "$obj" "$@"
 obj=$(cd "$obj" && pwd)
 
+image=$(kernel_image)
 start=$(now)
-make -C "$src" O="$obj" -j"$JOBS" CC="$(kcc)" LOCALVERSION= bzImage modules >"$obj/build.log" 2>&1 &
+make -C "$src" O="$obj" -j"$JOBS" CC="$(kcc)" LOCALVERSION= "${image##*/}" modules >"$obj/build.log" 2>&1 &
 pid=$!
 while kill -0 "$pid" 2>/dev/null; do
 	for _ in $(seq 30); do
@@ -46,4 +56,4 @@ if ! wait "$pid"; then
 	grep -E 'error|Error' "$obj/build.log" | head -20 >&2 || true
 	die "the kernel build failed; the whole output is in $obj/build.log"
 fi
-say "  built $obj/arch/x86/boot/bzImage in $(($(now) - start)) s"
+say "  built $obj/$image in $(($(now) - start)) s"

@@ -41,26 +41,9 @@ check_user_tree() {
 # configuration stays as it is.
 download_orig() {
 	local apt=$CACHE_DIR/apt
-	mkdir -p "$apt/lists/partial" "$apt/sources.list.d" "$CACHE_DIR/download"
-	cat >"$apt/sources.list.d/kseries.sources" <<SOURCES
-Types: deb-src
-URIs: http://deb.debian.org/debian-security
-Suites: bookworm-security
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: bookworm bookworm-updates bookworm-backports
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SOURCES
-	local opts=(-o "Dir::Etc::SourceList=/dev/null"
-		    -o "Dir::Etc::SourceParts=$apt/sources.list.d"
-		    -o "Dir::State::Lists=$apt/lists"
-		    -o "Dir::Cache=$apt/cache"
-		    -o "APT::Sandbox::User=root")
-	mkdir -p "$apt/cache/archives/partial"
+	mkdir -p "$CACHE_DIR/download"
+	private_apt "$apt" deb-src
+	local opts=("${APT_OPTS[@]}")
 	say "updating the private apt source lists in $apt"
 	apt-get "${opts[@]}" update >&2 ||
 		die "apt-get update failed: check the network access to deb.debian.org and retry"

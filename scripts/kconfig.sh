@@ -4,11 +4,12 @@ set -euo pipefail
 
 usage() {
 	cat <<USAGE
-Usage: scripts/kconfig.sh [--strict] SRC OBJ FRAGMENT...
+Usage: scripts/kconfig.sh [--strict] [--base TARGET] SRC OBJ FRAGMENT...
 
 Write OBJ/.config for the kernel source SRC: "make tinyconfig", then the
 config fragments in order (later ones win), then configs/report.config,
-then "make olddefconfig".
+then "make olddefconfig". ARCH, CROSS_COMPILE and LLVM are taken from
+the environment, as the kernel's make takes them.
 
 configs/report.config is what every kernel needs to report a bug readably
 (CONFIG_BUG, KALLSYMS, ...): the script always fails when one of its
@@ -17,14 +18,19 @@ options did not survive olddefconfig, with or without --strict.
 --strict  also fail when an option any other fragment sets did not end up
           with that value (a dependency is missing, or the option does not
           exist in SRC)
+--base T  start from "make T" (e.g. allnoconfig) instead of tinyconfig
 USAGE
 }
 
-strict=0
-case "${1:-}" in
--h|--help) usage; exit 0 ;;
---strict) strict=1; shift ;;
-esac
+strict=0 base=tinyconfig
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-h|--help) usage; exit 0 ;;
+	--strict) strict=1; shift ;;
+	--base) [ $# -ge 2 ] || { usage >&2; exit 2; }; base=$2; shift 2 ;;
+	*) break ;;
+	esac
+done
 [ $# -ge 3 ] || { usage >&2; exit 2; }
 src=$1 obj=$2
 shift 2
@@ -32,7 +38,7 @@ must=$(cd "$(dirname "$0")/.." && pwd)/configs/report.config
 
 mkdir -p "$obj"
 obj=$(cd "$obj" && pwd)
-make -s -C "$src" O="$obj" tinyconfig >/dev/null
+make -s -C "$src" O="$obj" "$base" >/dev/null
 "$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$@" "$must" >/dev/null
 make -s -C "$src" O="$obj" olddefconfig >/dev/null
 

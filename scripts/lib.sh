@@ -19,9 +19,23 @@ export CCACHE_DIR=${CCACHE_DIR:-$CACHE_DIR/ccache}
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
-# The compiler, through ccache when it is installed.
+# The compiler, through ccache when it is installed: gcc, or
+# $CROSS_COMPILE's gcc when that is set, or clang with LLVM=1.
 kcc() {
-	if command -v ccache >/dev/null; then echo "ccache gcc"; else echo gcc; fi
+	local cc=${CROSS_COMPILE:-}gcc
+	case "${LLVM:-}" in 1) cc=clang ;; esac
+	if command -v ccache >/dev/null; then echo "ccache $cc"; else echo "$cc"; fi
+}
+
+# The kernel image that $ARCH (default x86) builds, relative to the
+# build directory; its name is also its make target.
+kernel_image() {
+	case "${ARCH:-x86}" in
+	arm64) echo arch/arm64/boot/Image ;;
+	s390) echo arch/s390/boot/bzImage ;;
+	x86|x86_64|i386) echo arch/x86/boot/bzImage ;;
+	*) die "no kernel image known for ARCH=$ARCH" ;;
+	esac
 }
 
 # Print seconds since the epoch; used for stage timings.
@@ -120,4 +134,61 @@ def walk(group, path):
         walk(sub, path + [sub["name"]])
 walk(json.load(sys.stdin), [])
 ' "$1"
+}
+
+# private_apt DIR TYPE [ARCH]: an apt configuration of the project's own in
+# DIR (Debian 12's archive, with its security, updates and backports
+# suites; TYPE is "deb-src" or "deb"; ARCH, for "deb", a Debian
+# architecture such as arm64). Sets APT_OPTS to the apt-get options that
+# use it instead of the system's configuration, which stays as it is; with
+# ARCH, apt sees that architecture only, and an empty package status, so
+# that "apt-get download" fetches its packages without dpkg ever knowing
+# the architecture.
+private_apt() {
+	local dir=$1 type=$2 arch=${3:-} archs=
+	mkdir -p "$dir/lists/partial" "$dir/sources.list.d" "$dir/cache/archives/partial"
+	[ -z "$arch" ] || archs="Architectures: $arch
+"
+	cat >"$dir/sources.list.d/kseries.sources" <<SOURCES
+Types: $type
+URIs: http://deb.debian.org/debian-security
+Suites: bookworm-security
+Components: main
+${archs}Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: $type
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates bookworm-backports
+Components: main
+${archs}Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SOURCES
+	APT_OPTS=(-o "Dir::Etc::SourceList=/dev/null"
+		  -o "Dir::Etc::SourceParts=$dir/sources.list.d"
+		  -o "Dir::State::Lists=$dir/lists"
+		  -o "Dir::Cache=$dir/cache"
+		  -o "APT::Sandbox::User=root")
+	if [ -n "$arch" ]; then
+		: >"$dir/status"
+		APT_OPTS+=(-o "APT::Architecture=$arch" -o "APT::Architectures::=$arch"
+			   -o "Dir::State::status=$dir/status")
+	fi
+}
+
+# The lock that every kernel build, boot and KUnit run on this machine
+# takes, so that two never compete for its cores.
+KSERIES_LOCK=${KSERIES_LOCK:-/tmp/kseries-build.lock}
+
+# locked COMMAND...: run COMMAND (a program or a shell function) holding
+# the build lock, the one "flock $KSERIES_LOCK ..." takes; says so when it
+# has to wait for another build or boot first. It does not nice COMMAND:
+# the caller runs niced.
+locked() {
+	(
+		exec 9>>"$KSERIES_LOCK"
+		if ! flock -n 9; then
+			say "  waiting for $KSERIES_LOCK (another build or boot holds it)"
+			flock 9
+		fi
+		"$@"
+	)
 }
