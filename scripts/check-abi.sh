@@ -41,6 +41,14 @@ command -v pahole >/dev/null ||
 work=$(mktemp -d)
 trap '[ -n "${KSERIES_ABI_KEEP:-}" ] || rm -rf "$work"' EXIT
 
+# <asm/...> for -m32: the uapi asm headers of linux-libc-dev are the same
+# for 32- and 64-bit x86, but only Debian's gcc-multilib puts them on the
+# 32-bit include path, and it conflicts with every cross compiler (which
+# make check-full installs). A directory of our own does the same.
+mkdir -p "$work/asm32"
+ln -s "/usr/include/$(gcc -print-multiarch)/asm" "$work/asm32/asm"
+asm_include=(-isystem "$work/asm32")
+
 # structs_of HEADER: the structures the header defines.
 structs_of() {
 	sed -n 's/^struct \([a-z0-9_]*\) {$/\1/p' "$1"
@@ -57,8 +65,8 @@ layout() {
 			printf 'struct %s kseries_abi_%s;\n' "$s" "$s"
 		done
 	} >"$work/abi.c"
-	gcc -m"$bits" -g -c -o "$obj" "$work/abi.c" ||
-		die "cannot compile $header as a $bits-bit program (gcc-multilib?)"
+	gcc -m"$bits" "${asm_include[@]}" -g -c -o "$obj" "$work/abi.c" ||
+		die "cannot compile $header as a $bits-bit program (gcc-12-multilib?)"
 	for s in $(structs_of "$header"); do
 		pahole -C "$s" "$obj" | awk -v s="$s" '
 			/XXX|padding:/ { sub(/^[ \t]*/, ""); print s " XXX " $0; next }
