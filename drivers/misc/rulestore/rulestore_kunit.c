@@ -301,7 +301,7 @@ static void rule_store_big_snapshot_test(struct kunit *test)
 	struct rule_store *store = test->priv;
 	const struct rulestore_record *rec;
 	struct rule_store_snapshot snap;
-	char rule[8];
+	char rule[12];
 	unsigned int i;
 
 	/* Rules of 2 to 4 bytes: a record of 16 bytes each. */
@@ -479,7 +479,7 @@ static void rule_store_snapshot_fallback_test(struct kunit *test)
 	struct rule_store *store = test->priv;
 	struct rule_store_snapshot snap;
 	kuid_t uid = KUIDT_INIT(1);
-	char rule[8];
+	char rule[12];
 	unsigned int i;
 
 	for (i = 0; i < f->nr_rules; i++) {
