@@ -41,19 +41,6 @@ obj=$(cd "$obj" && pwd)
 
 image=$(kernel_image)
 start=$(now)
-make -C "$src" O="$obj" -j"$JOBS" CC="$(kcc)" LOCALVERSION= "${image##*/}" modules >"$obj/build.log" 2>&1 &
-pid=$!
-while kill -0 "$pid" 2>/dev/null; do
-	for _ in $(seq 30); do
-		sleep 1
-		kill -0 "$pid" 2>/dev/null || break
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		say "  building in $obj: $(grep -c '^  CC' "$obj/build.log") files compiled, $(($(now) - start)) s"
-	fi
-done
-if ! wait "$pid"; then
-	grep -E 'error|Error' "$obj/build.log" | head -20 >&2 || true
-	die "the kernel build failed; the whole output is in $obj/build.log"
-fi
+make_progress "$obj/build.log" "building in $obj" -C "$src" O="$obj" -j"$JOBS" \
+	CC="$(kcc)" LOCALVERSION= "${image##*/}" modules
 say "  built $obj/$image in $(($(now) - start)) s"

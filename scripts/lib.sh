@@ -192,3 +192,26 @@ locked() {
 		"$@"
 	)
 }
+
+# make_progress LOG DESCRIPTION MAKE-ARGUMENT...: make in the background
+# into LOG, a line of progress every 30 s (the files compiled so far), the
+# errors and a message naming LOG when it fails.
+make_progress() {
+	local log=$1 what=$2 pid start
+	shift 2
+	start=$(now)
+	make "$@" >"$log" 2>&1 &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		for _ in $(seq 30); do
+			sleep 1
+			kill -0 "$pid" 2>/dev/null || break
+		done
+		! kill -0 "$pid" 2>/dev/null ||
+			say "  $what: $(grep -c '^  \(CC\|HOSTCC\|CHECK\)' "$log" || true) files, $(($(now) - start)) s"
+	done
+	if ! wait "$pid"; then
+		grep -E 'error|Error' "$log" | head -20 >&2 || true
+		die "$what failed; the whole output is in $log"
+	fi
+}

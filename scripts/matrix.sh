@@ -226,28 +226,6 @@ check_built() {
 	[ "$bad" -eq 0 ] || die "the series' objects are not built as the configuration says (above)"
 }
 
-# make_progress LOG DESCRIPTION MAKE-ARGUMENT...: make in the background
-# into LOG, a line of progress every 30 s, the errors when it fails.
-make_progress() {
-	local log=$1 what=$2 pid start
-	shift 2
-	start=$(now)
-	make "$@" >"$log" 2>&1 &
-	pid=$!
-	while kill -0 "$pid" 2>/dev/null; do
-		for _ in $(seq 30); do
-			sleep 1
-			kill -0 "$pid" 2>/dev/null || break
-		done
-		! kill -0 "$pid" 2>/dev/null ||
-			say "  $what: $(grep -c '^  \(CC\|HOSTCC\|CHECK\)' "$log" || true) files, $(($(now) - start)) s"
-	done
-	if ! wait "$pid"; then
-		grep -E 'error|Error' "$log" | head -20 >&2 || true
-		die "$what failed; the whole output is in $log"
-	fi
-}
-
 # with_progress FILE COMMAND...: run COMMAND, saying every 30 s how many
 # lines FILE (its results) has; COMMAND's status.
 with_progress() {
