@@ -17,9 +17,12 @@ for test in "$dir"/${kseries_tests:-*}.sh; do
 	name=${name%.sh}
 	echo "# test: $name"
 	echo "kseries: running guest test $name" >/dev/kmsg
+	start=$(date +%s)
 	sh "$test"
 	rc=$?
 	[ $rc -eq 0 ] || echo "not ok - $name: the test script exited with $rc"
+	# Where the guest stage's minutes go.
+	echo "# time: $name took $(($(date +%s) - start)) s"
 done
 
 if [ -w "$kmemleak" ]; then

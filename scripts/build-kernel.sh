@@ -7,7 +7,7 @@ usage() {
 Usage: scripts/build-kernel.sh [--strict] [--base TARGET] SRC OBJ FRAGMENT...
 
 Configure (scripts/kconfig.sh) and build the kernel in SRC out of tree in
-OBJ: bzImage and modules, with ccache when installed. Incremental: rerun
+OBJ: bzImage and modules (through ccache with KSERIES_CCACHE=1). Incremental: rerun
 it after a change and only what changed is rebuilt. Prints progress every
 30 seconds; the full make output is in OBJ/build.log.
 

@@ -19,10 +19,11 @@ of a fresh clone of v6.12.107 named linux (build/readme/*/linux):
                                section's table is set
   the block with the selftests (in the git am clone) it exits 0 and the
                                rulestore kselftests are built, 64 and 32-bit
-  the block with kunit.py      (in a clone of its own, after the git am
-                               block; its .kunit build directory kept
-                               outside, so builds are incremental) it
-                               exits 0: every suite ran and passed
+  the block with kunit.py      (in the series tree, build/verify: a fresh
+                               clone with the series applied by git am;
+                               its .kunit is the kunit stage's UML build,
+                               so the build is incremental) it exits 0:
+                               every suite ran and passed
 
 Prints one "ok - ..." or "not ok - ..." line for each (run by
 scripts/check.sh). A block that is missing, or there twice, is "not ok".
@@ -127,18 +128,25 @@ part_kselftest() {
 	done
 }
 
+# In the series tree (build/verify: a fresh clone of the tag with every
+# patch applied by git am, the commits the git am block gives), seen as
+# linux/ from DIR/kunit, with kunit.py's default build directory, linux/.kunit,
+# the UML build of the kunit stage (scripts/kunit.sh). That stage builds
+# the same .config with the same command lines there, so this run is
+# incremental instead of a second cold UML build of minutes.
 part_kunit() {
-	fresh_tree "$DIR/kunit/linux"
-	run_block "git am" "$DIR/kunit" >/dev/null
-	# kunit.py's default build directory, linux/.kunit, kept outside the
-	# clone (which is fresh each time) so that the UML build is
-	# incremental: only the files the series changes are new.
-	mkdir -p "$DIR/kunit/uml"
-	ln -sfn "$DIR/kunit/uml" "$DIR/kunit/linux/.kunit"
-	run_block "kunit.py run" "$DIR/kunit" >"$work/log" 2>&1 || {
+	local uml=$BUILD_DIR/kunit/kunit
+	ensure_series_tree >&2
+	[ -L "$DIR/kunit/linux" ] || rm -rf "$DIR/kunit/linux" "$DIR/kunit/uml"
+	ln -sfn "$SERIES_TREE" "$DIR/kunit/linux"
+	mkdir -p "$uml"
+	ln -sfn "$uml" "$SERIES_TREE/.kunit"
+	PATH=$(ccache_path) run_block "kunit.py run" "$DIR/kunit" >"$work/log" 2>&1 || {
+		rm -f "$SERIES_TREE/.kunit"
 		tail -n 40 "$work/log"
 		return 1
 	}
+	rm -f "$SERIES_TREE/.kunit"
 	grep -E 'Testing complete|\[(PASSED|FAILED|SKIPPED)\] [a-z_]+$' "$work/log" || true
 }
 

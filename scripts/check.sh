@@ -183,6 +183,7 @@ guest() {
 	"$TOP/scripts/boot.sh" --mode check --timeout 900 --out "$out" \
 		--add "$BUILD_DIR/payload" "$DEBUG_OBJ" ||
 		echo "# QEMU exited with status $?"
+	tr -d '\r' <"$out/results.tap" | sed -n 's/^# time: /# guest test /p' || true
 	"$TOP/scripts/guest-report.sh" "$out/console.log" "$out/results.tap"
 }
 

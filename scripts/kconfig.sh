@@ -38,9 +38,35 @@ must=$(cd "$(dirname "$0")/.." && pwd)/configs/report.config
 
 mkdir -p "$obj"
 obj=$(cd "$obj" && pwd)
-make -s -C "$src" O="$obj" "$base" >/dev/null
-"$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$@" "$must" >/dev/null
-make -s -C "$src" O="$obj" olddefconfig >/dev/null
+# What OBJ/.config is made of: the base target, the fragments, what kconfig
+# takes from the environment, the toolchain its Kconfig macros probe, the
+# kernel version, and every Kconfig file and config fragment of SRC.
+config_inputs() {
+	local cc=${CROSS_COMPILE:-}gcc ld=${CROSS_COMPILE:-}ld
+	[ "${LLVM:-}" = 1 ] && cc=clang ld=ld.lld
+	echo "$base ARCH=${ARCH:-} CROSS_COMPILE=${CROSS_COMPILE:-} LLVM=${LLVM:-}"
+	cat "$@" "$must"
+	"$cc" --version
+	"$ld" --version
+	head -n 5 "$src/Makefile"
+	(cd "$src" && find . -name .git -prune -o -type f \
+		\( -name 'Kconfig*' -o -path '*/configs/*.config' \) -print0 |
+		sort -z | xargs -0 sha1sum)
+}
+
+# Three kconfig runs cost about 20 s, as much as an incremental build: a
+# .config made from the same inputs, and not changed since, is kept.
+key="$(config_inputs "$@" | sha1sum | cut -c1-40)"
+if [ -f "$obj/.config" ] &&
+   [ "$(cat "$obj/.kconfig-inputs" 2>/dev/null)" = "$key $(sha1sum <"$obj/.config")" ]; then
+	echo "kconfig: $obj/.config is up to date (same Kconfig files, fragments and toolchain)" >&2
+else
+	rm -f "$obj/.kconfig-inputs"
+	make -s -C "$src" O="$obj" "$base" >/dev/null
+	"$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$@" "$must" >/dev/null
+	make -s -C "$src" O="$obj" olddefconfig >/dev/null
+	echo "$key $(sha1sum <"$obj/.config")" >"$obj/.kconfig-inputs"
+fi
 
 # missing FRAGMENT...: print every "CONFIG_X=v" and "# CONFIG_X is not
 # set" of the fragments that the result does not have, and count them.

@@ -74,9 +74,12 @@ rc=0
 rm -f "$out/results.json"
 # configs/report.config too: the UML kernel must report bugs like every
 # other; kunit.py fails when an option of any of them did not survive.
-(cd "$tree" && ./tools/testing/kunit/kunit.py run "${args[@]}" \
+# ccache through PATH, not CC=: the README's own kunit.py command, which
+# scripts/check-readme.sh runs in the same tree and build directory, then
+# has the same command lines and rebuilds nothing.
+(cd "$tree" && PATH=$(ccache_path) ./tools/testing/kunit/kunit.py run "${args[@]}" \
 	--kunitconfig="$TOP/configs/report.config" --json="$out/results.json" \
-	--build_dir="$out" --jobs="$JOBS" --make_options "CC=$(kcc)") >"$out/kunit.log" 2>&1 || rc=$?
+	--build_dir="$out" --jobs="$JOBS") >"$out/kunit.log" 2>&1 || rc=$?
 
 [ -s "$out/results.json" ] && kunit_json_tap "kunit (UML): " <"$out/results.json"
 if [ "$rc" -eq 0 ]; then

@@ -180,6 +180,7 @@ build_at_patch() {
 
 verify_patches() {
 	local n=0 total patch name before after last built='' built_ok=false key
+	local t0 t_count t_build
 	total=$(wc -l <"$TOP/series")
 	while read -r name; do
 		n=$((n + 1))
@@ -187,7 +188,9 @@ verify_patches() {
 		say "patch $n/$total: $name"
 		check "patch $n/$total has a Signed-off-by: $name" patch_has_sob "$patch"
 		check "patch $n/$total passes checkpatch.pl --strict" run_checkpatch "$patch"
+		t0=$SECONDS
 		[ "$build" -eq 1 ] && before=$(count_warnings_proved "$patch")
+		t_count=$((SECONDS - t0))
 		if ! git_am "$VERIFY" "$patch" >/dev/null 2>&1; then
 			echo "not ok - patch $n/$total applies with git am onto $BASE_TAG"
 			git -C "$VERIFY" am --abort >/dev/null 2>&1 || true
@@ -206,6 +209,7 @@ verify_patches() {
 			continue
 		fi
 		built=$n
+		t0=$SECONDS
 		key=$PROVED/$(proof_key build)
 		if [ -f "$key" ]; then
 			echo "ok - patch $n/$total builds (debug config, bzImage and modules) # SKIP reused: built on this tree $(cat "$key")"
@@ -218,7 +222,11 @@ verify_patches() {
 				date -u '+on %F %T UTC' >"$key"
 			fi
 		fi
+		t_build=$((SECONDS - t0))
+		t0=$SECONDS
 		after=$(count_warnings_proved "$patch")
+		t_count=$((t_count + SECONDS - t0))
+		echo "# patch $n/$total: build ${t_build} s, W=1 and sparse counts ${t_count} s"
 		case "$before $after" in
 		*reused*reused*)
 			echo "ok - patch $n/$total adds no W=1 or sparse warning # SKIP reused: ${before% *} before, ${after% *} after, counted on these trees before"

@@ -29,9 +29,8 @@
 
 #include <linux/rulestore.h>
 
-#include "../../../kselftest_harness.h"
+#include "rulestore_harness.h"
 
-#define RS_DEVICE	"/dev/rulestore"
 #define DEBUGFS		"/sys/kernel/debug/"
 
 /* The uids the tests give rules to; nobody else should use them. */
@@ -611,37 +610,8 @@ TEST_F_TIMEOUT(fail_nth, sweep, 300)
 	EXPECT_LT(0U, points);
 }
 
-/* Options that only ask the harness about its tests: no test runs. */
-static bool harness_lists_only(int argc, char **argv)
-{
-	int i;
-
-	for (i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "-l") || !strcmp(argv[i], "-h"))
-			return true;
-	return false;
-}
-
-/*
- * Without root, the device or fault injection every test would skip, and
- * the harness would still exit 0: kselftest's runner would say "ok".
- * Skip the whole program instead (KSFT_SKIP, so the runner says SKIP).
- */
 int main(int argc, char **argv)
 {
-	const char *missing = NULL;
-
-	if (harness_lists_only(argc, argv))
-		return test_harness_run(argc, argv);
-	if (geteuid() != 0)
-		missing = "root";
-	else if (access(RS_DEVICE, F_OK))
-		missing = RS_DEVICE " (load the rulestore module)";
-	else if (access("/proc/self/fail-nth", F_OK))
-		missing = "/proc/self/fail-nth (CONFIG_FAULT_INJECTION)";
-	if (missing) {
-		ksft_print_header();
-		ksft_exit_skip("needs %s\n", missing);
-	}
-	return test_harness_run(argc, argv);
+	return rs_harness_main(argc, argv, "/proc/self/fail-nth",
+			       "/proc/self/fail-nth (CONFIG_FAULT_INJECTION)");
 }

@@ -7,10 +7,11 @@
  * CLEAR, LIST and read(2) calls, from a random number generator seeded
  * with a fixed seed and the thread's index. Since no other thread touches
  * its uids, the thread knows what each call must return and what LIST of
- * its own uids must show, exactly. LIST of every uid is also checked for
- * the other threads' uids: each thread logs the states its uids went
- * through, and after the run every such snapshot of a uid must be one of
- * the states that uid was in. At the end the store must equal the models.
+ * its own uids must show, exactly. LIST of every uid, and read(2)'s text,
+ * show the thread's own uids exactly too, and are also checked for the
+ * other threads' uids: each thread logs the states its uids went through,
+ * and after the run every such snapshot of a uid must be one of the states
+ * that uid was in. At the end the store must equal the models.
  *
  * Needs root and the rulestore driver. Touches only the rules of uids
  * STRESS_UID_BASE and up, cleared before and after.
@@ -58,7 +59,7 @@ struct uid_history {
 
 struct snapshot {
 	unsigned int nr_uids;
-	/* per uid of every thread: the order string LIST showed */
+	/* per uid of every thread: the order string LIST or read(2) showed */
 	char (*order)[NR_RULE_NAMES + 1];
 };
 
@@ -146,10 +147,41 @@ static int list(int fd, __u32 flags, __u32 uid, __u64 *buf, __u32 *len)
 	return 0;
 }
 
+static bool is_stress_uid(__u32 uid)
+{
+	return uid >= STRESS_UID_BASE && uid < uid_of(nr_threads, 0);
+}
+
 /*
- * Walk LIST's records; for each record of a stress uid, append the rule's
- * name to that uid's order string in @orders (indexed by uid - base).
- * Returns false on a record that no stress thread could have written.
+ * Append a rule of stress uid @uid, @len bytes at @rule, to that uid's
+ * order string in @orders (indexed by uid - base). Returns false for a
+ * rule that no stress thread could have added, or one seen twice.
+ */
+static bool append_rule(char (*orders)[NR_RULE_NAMES + 1], __u32 uid,
+			const char *rule, size_t len)
+{
+	char *order = orders[uid - STRESS_UID_BASE];
+	char digits[3] = {};
+	unsigned int name;
+	size_t n;
+
+	if (len != RULE_LEN || rule[0] != 'r')
+		return false;
+	memcpy(digits, rule + 1, 2);
+	if (sscanf(digits, "%2u", &name) != 1 || name >= NR_RULE_NAMES)
+		return false;
+	n = strlen(order);
+	if (n == NR_RULE_NAMES || strchr(order, 'a' + name))
+		return false;
+	order[n] = 'a' + name;
+	order[n + 1] = '\0';
+	return true;
+}
+
+/*
+ * Walk LIST's records, appending each rule of a stress uid to its order
+ * string in @orders. Returns false on a record that no stress thread
+ * could have written.
  */
 static bool parse_records(const __u64 *buf, __u32 len,
 			  char (*orders)[NR_RULE_NAMES + 1])
@@ -159,25 +191,43 @@ static bool parse_records(const __u64 *buf, __u32 len,
 
 	while (off < len) {
 		const struct rulestore_record *rec = (const void *)(p + off);
-		unsigned int slot, name;
-		size_t n;
 
-		if (rec->uid < STRESS_UID_BASE ||
-		    rec->uid >= uid_of(nr_threads, 0)) {
-			off += RULESTORE_RECORD_SIZE(rec->len);
+		if (is_stress_uid(rec->uid) &&
+		    !append_rule(orders, rec->uid, (const char *)rec->rule,
+				 rec->len))
+			return false;
+		off += RULESTORE_RECORD_SIZE(rec->len);
+	}
+	return true;
+}
+
+/*
+ * The same for read(2)'s text, NUL-terminated in @text: a line
+ * "---- UID: <uid> ----" starts each uid, then come its rules as
+ * "Rule <n>: <rule>", numbered from 1. Returns false on any other line,
+ * a rule numbered out of turn, or a rule no stress thread could have added.
+ */
+static bool parse_text(char *text, char (*orders)[NR_RULE_NAMES + 1])
+{
+	unsigned int uid = 0, n = 0, number;
+	bool in_uid = false;
+	char *line, *save, *rule;
+
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "---- UID: %u ----", &uid) == 1) {
+			in_uid = true;
+			n = 0;
 			continue;
 		}
-		if (rec->len != RULE_LEN || rec->rule[0] != 'r' ||
-		    sscanf((const char *)rec->rule + 1, "%2u", &name) != 1 ||
-		    name >= NR_RULE_NAMES)
+		rule = strstr(line, ": ");
+		if (!in_uid || !rule || sscanf(line, "Rule %u: ", &number) != 1 ||
+		    number != ++n)
 			return false;
-		slot = rec->uid - STRESS_UID_BASE;
-		n = strlen(orders[slot]);
-		if (n == NR_RULE_NAMES || strchr(orders[slot], 'a' + name))
+		rule += 2;
+		if (is_stress_uid(uid) &&
+		    !append_rule(orders, uid, rule, strlen(rule)))
 			return false;
-		orders[slot][n] = 'a' + name;
-		orders[slot][n + 1] = '\0';
-		off += RULESTORE_RECORD_SIZE(rec->len);
 	}
 	return true;
 }
@@ -202,10 +252,54 @@ static void check_own_list(struct worker *w, unsigned int slot)
 	}
 }
 
+/*
+ * A view of every uid that @w took (@what: LIST of all, or read(2)), in
+ * @orders, @parsed when it held no torn or foreign record: @w's own uids
+ * must be exactly in the model's state, and the view is kept for the
+ * check of every uid after the run.
+ */
+static void check_view(struct worker *w, const char *what,
+		       char (*orders)[NR_RULE_NAMES + 1], bool parsed)
+{
+	unsigned int slot;
+
+	if (!parsed) {
+		w->errors++;
+		ksft_print_msg("thread %u: %s has a torn or foreign record\n",
+			       w->index, what);
+	}
+	for (slot = 0; slot < UIDS_PER_THREAD; slot++) {
+		const char *seen = orders[w->index * UIDS_PER_THREAD + slot];
+
+		if (strcmp(seen, w->model[slot].order)) {
+			w->errors++;
+			ksft_print_msg("thread %u: %s: uid %u \"%s\", model \"%s\"\n",
+				       w->index, what, uid_of(w->index, slot),
+				       seen, w->model[slot].order);
+		}
+	}
+	if (w->nr_snaps == MAX_SNAPSHOTS) {
+		free(orders);
+		return;
+	}
+	w->snaps[w->nr_snaps].order = orders;
+	w->snaps[w->nr_snaps].nr_uids = nr_threads * UIDS_PER_THREAD;
+	w->nr_snaps++;
+}
+
+static void *alloc_orders(void)
+{
+	void *orders = calloc(nr_threads * UIDS_PER_THREAD,
+			      NR_RULE_NAMES + 1);
+
+	if (!orders)
+		ksft_exit_fail_msg("out of memory\n");
+	return orders;
+}
+
 static void take_snapshot(struct worker *w)
 {
-	unsigned int nr_uids = nr_threads * UIDS_PER_THREAD, slot;
-	struct snapshot *s;
+	char (*orders)[NR_RULE_NAMES + 1];
 	__u32 len;
 	int ret;
 
@@ -214,30 +308,9 @@ static void take_snapshot(struct worker *w)
 		fail(w, "LIST of all", 0, ret, 0);
 		return;
 	}
-	if (w->nr_snaps == MAX_SNAPSHOTS)
-		return;
-	s = &w->snaps[w->nr_snaps];
-	s->order = calloc(nr_uids, sizeof(*s->order));
-	if (!s->order)
-		ksft_exit_fail_msg("out of memory\n");
-	s->nr_uids = nr_uids;
-	if (!parse_records(w->buf, len, s->order)) {
-		w->errors++;
-		ksft_print_msg("thread %u: LIST of all has a torn or foreign record\n",
-			       w->index);
-	}
-	/* Its own uids are in exactly the model's state. */
-	for (slot = 0; slot < UIDS_PER_THREAD; slot++) {
-		const char *seen = s->order[w->index * UIDS_PER_THREAD + slot];
-
-		if (strcmp(seen, w->model[slot].order)) {
-			w->errors++;
-			ksft_print_msg("thread %u: LIST of all: uid %u \"%s\", model \"%s\"\n",
-				       w->index, uid_of(w->index, slot), seen,
-				       w->model[slot].order);
-		}
-	}
-	w->nr_snaps++;
+	orders = alloc_orders();
+	check_view(w, "LIST of all", orders,
+		   parse_records(w->buf, len, orders));
 }
 
 static void do_add(struct worker *w, unsigned int slot, unsigned int name)
@@ -297,18 +370,33 @@ static void do_clear(struct worker *w, unsigned int slot)
 	}
 }
 
+/* read(2) of a new open, its text in @w's buffer, checked like LIST of all. */
 static void do_read(struct worker *w)
 {
-	char text[4096];
-	int fd = open("/dev/rulestore", O_RDONLY);
+	char *text = (char *)w->buf, (*orders)[NR_RULE_NAMES + 1];
+	size_t len = 0;
+	ssize_t n = 0;
+	int fd;
 
+	fd = open("/dev/rulestore", O_RDONLY);
 	if (fd < 0) {
 		fail(w, "open", 0, -errno, 0);
 		return;
 	}
-	while (read(fd, text, sizeof(text)) > 0)
-		;
+	while (len < LIST_BUF_LEN - 1 &&
+	       (n = read(fd, text + len, LIST_BUF_LEN - 1 - len)) > 0)
+		len += n;
+	if (n < 0)
+		fail(w, "read", 0, -errno, 0);
 	close(fd);
+	if (n < 0)
+		return;
+	if (len == LIST_BUF_LEN - 1)
+		ksft_exit_fail_msg("thread %u: read(2) gave more than %u bytes\n",
+				   w->index, LIST_BUF_LEN - 1);
+	text[len] = '\0';
+	orders = alloc_orders();
+	check_view(w, "read(2)", orders, parse_text(text, orders));
 }
 
 static void *worker_run(void *arg)

@@ -30,9 +30,8 @@
 
 #include <linux/rulestore.h>
 
-#include "../../../kselftest_harness.h"
+#include "rulestore_harness.h"
 
-#define RS_DEVICE	"/dev/rulestore"
 #define RS_PARAMS	"/sys/module/rulestore/parameters/"
 
 /* The uids the tests give rules to; nobody else should use them. */
@@ -2432,34 +2431,7 @@ TEST(record_size_does_not_wrap)
 	EXPECT_EQ(0x100000008ULL, RULESTORE_RECORD_SIZE(0xffffffffU));
 }
 
-/* Options that only ask the harness about its tests: no test runs. */
-static bool harness_lists_only(int argc, char **argv)
-{
-	int i;
-
-	for (i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "-l") || !strcmp(argv[i], "-h"))
-			return true;
-	return false;
-}
-
-/*
- * Without root or without the device every test but one would skip, and
- * the harness would still exit 0: kselftest's runner would say "ok".
- * Skip the whole program instead (KSFT_SKIP, so the runner says SKIP).
- */
 int main(int argc, char **argv)
 {
-	if (!harness_lists_only(argc, argv)) {
-		if (geteuid() != 0) {
-			ksft_print_header();
-			ksft_exit_skip("needs root\n");
-		}
-		if (access(RS_DEVICE, F_OK)) {
-			ksft_print_header();
-			ksft_exit_skip(RS_DEVICE ": %s: load the rulestore module\n",
-				       strerror(errno));
-		}
-	}
-	return test_harness_run(argc, argv);
+	return rs_harness_main(argc, argv, NULL, NULL);
 }
