@@ -4,7 +4,7 @@ set -euo pipefail
 
 usage() {
 	cat <<USAGE
-Usage: scripts/build-kernel.sh [--strict] [--base TARGET] SRC OBJ FRAGMENT...
+Usage: scripts/build-kernel.sh [--strict] [--warnings] [--base TARGET] SRC OBJ FRAGMENT...
 
 Configure (scripts/kconfig.sh) and build the kernel in SRC out of tree in
 OBJ: bzImage and modules (through ccache with KSERIES_CCACHE=1). Incremental: rerun
@@ -16,15 +16,19 @@ architecture or with clang, as with the kernel's make; the image is then
 the architecture's (arm64: Image).
 
 --strict  fail when a fragment's option did not take (see scripts/kconfig.sh)
+--warnings  build with W=1: extra compiler warnings, in OBJ/build.log (the
+          objects are otherwise the same, but a build without it compiles
+          them again)
 --base T  configure from "make T" instead of tinyconfig (scripts/kconfig.sh)
 USAGE
 }
 
-kconfig=()
+kconfig=() extra=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-h|--help) usage; exit 0 ;;
 	--strict) kconfig+=(--strict); shift ;;
+	--warnings) extra+=(W=1); shift ;;
 	--base) [ $# -ge 2 ] || { usage >&2; exit 2; }; kconfig+=(--base "$2"); shift 2 ;;
 	*) break ;;
 	esac
@@ -42,5 +46,5 @@ obj=$(cd "$obj" && pwd)
 image=$(kernel_image)
 start=$(now)
 make_progress "$obj/build.log" "building in $obj" -C "$src" O="$obj" -j"$JOBS" \
-	CC="$(kcc)" LOCALVERSION= "${image##*/}" modules
+	CC="$(kcc)" LOCALVERSION= "${extra[@]}" "${image##*/}" modules
 say "  built $obj/$image in $(($(now) - start)) s"

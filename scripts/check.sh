@@ -22,7 +22,8 @@ progress and the time of each stage:
            layout in 32- and 64-bit programs (scripts/check-abi.sh)
   kunit    the KUnit suites under UML (scripts/kunit.sh)
   readme   the README's commands for using the series in one's own tree,
-           run as written on fresh clones (scripts/check-readme.sh)
+           run as written on fresh clones (kunit.py's in the series tree,
+           on the kunit stage's UML build) (scripts/check-readme.sh)
   guest    the debug kernel (KASAN, UBSAN, lockdep, kmemleak, ...) boots in
            QEMU and runs the guest tests with no unexpected kernel report
            (build/guest)
@@ -151,7 +152,7 @@ deps() {
 
 build() {
 	ensure_series_tree
-	"$TOP/scripts/build-kernel.sh" --strict "$SERIES_TREE" "$DEBUG_OBJ" \
+	"$TOP/scripts/build-kernel.sh" --strict --warnings "$SERIES_TREE" "$DEBUG_OBJ" \
 		"$TOP/configs/base.config" "$TOP/configs/series.config" \
 		"$TOP/configs/debug.config" >&2 &&
 		echo "ok - the debug kernel is built from the series tree ($DEBUG_OBJ)"

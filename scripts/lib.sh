@@ -82,12 +82,6 @@ check() {
 	rm -f "$log"
 }
 
-# The kernel objects a patch touches: its .c files (headers are checked
-# through the .c files that include them).
-patch_c_files() {
-	sed -n 's|^diff --git a/\(.*\.c\) b/.*|\1|p' "$1"
-}
-
 # A clone of the kernel repository at the tag, reused between runs so that
 # builds stay incremental; remade when KERNEL_SRC points elsewhere.
 fresh_tree() {
