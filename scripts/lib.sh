@@ -208,6 +208,20 @@ locked() {
 	)
 }
 
+# every_30s PID COMMAND...: while PID runs, say every 30 s what COMMAND
+# prints (a line of progress).
+every_30s() {
+	local pid=$1
+	shift
+	while kill -0 "$pid" 2>/dev/null; do
+		for _ in $(seq 30); do
+			sleep 1
+			kill -0 "$pid" 2>/dev/null || break
+		done
+		! kill -0 "$pid" 2>/dev/null || say "  $("$@")"
+	done
+}
+
 # make_progress LOG DESCRIPTION MAKE-ARGUMENT...: make in the background
 # into LOG, a line of progress every 30 s (the files compiled so far), the
 # errors and a message naming LOG when it fails.
@@ -217,16 +231,14 @@ make_progress() {
 	start=$(now)
 	make "$@" >"$log" 2>&1 &
 	pid=$!
-	while kill -0 "$pid" 2>/dev/null; do
-		for _ in $(seq 30); do
-			sleep 1
-			kill -0 "$pid" 2>/dev/null || break
-		done
-		! kill -0 "$pid" 2>/dev/null ||
-			say "  $what: $(grep -c '^  \(CC\|HOSTCC\|CHECK\)' "$log" || true) files, $(($(now) - start)) s"
-	done
+	every_30s "$pid" files_so_far "$log" "$what" "$start"
 	if ! wait "$pid"; then
 		grep -E 'error|Error' "$log" | head -20 >&2 || true
 		die "$what failed; the whole output is in $log"
 	fi
+}
+
+# files_so_far LOG DESCRIPTION START: make_progress's line of progress.
+files_so_far() {
+	echo "$2: $(grep -c '^  \(CC\|HOSTCC\|CHECK\)' "$1" || true) files, $(($(now) - $3)) s"
 }

@@ -234,16 +234,14 @@ with_progress() {
 	start=$(now)
 	"$@" &
 	pid=$!
-	while kill -0 "$pid" 2>/dev/null; do
-		for _ in $(seq 30); do
-			sleep 1
-			kill -0 "$pid" 2>/dev/null || break
-		done
-		! kill -0 "$pid" 2>/dev/null ||
-			say "  running: $(grep -c '^\(not \)\{0,1\}ok ' "$file" 2>/dev/null || true) results so far in ${file##*/}, $(($(now) - start)) s"
-	done
+	every_30s "$pid" results_so_far "$file" "$start"
 	wait "$pid" || rc=$?
 	return "$rc"
+}
+
+# results_so_far FILE START: with_progress's line of progress.
+results_so_far() {
+	echo "running: $(grep -c '^\(not \)\{0,1\}ok ' "$1" 2>/dev/null || true) results so far in ${1##*/}, $(($(now) - $2)) s"
 }
 
 # w1_sparse OBJ: build the series' objects that OBJ/.config enables again
