@@ -54,7 +54,8 @@ config_inputs() {
 		sort -z | xargs -0 sha1sum)
 }
 
-# Three kconfig runs cost about 20 s, as much as an incremental build: a
+# The kconfig runs cost as much as an incremental build (measured with
+# another build running: make tinyconfig 29 s, olddefconfig 12 s): a
 # .config made from the same inputs, and not changed since, is kept.
 key="$(config_inputs "$@" | sha1sum | cut -c1-40)"
 if [ -f "$obj/.config" ] &&

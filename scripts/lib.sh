@@ -20,8 +20,9 @@ say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 # ccache only when asked for (KSERIES_CCACHE=1). Measured here (kernel/ and
-# mm/ of the debug configuration, 2 cores): 178 s with gcc, 269 s through
-# an empty ccache, which runs the preprocessor once more for every miss.
+# mm/ of the debug configuration, 2 cores, with another build running
+# niced): 178 s with gcc, 269 s through an empty ccache, which runs the
+# preprocessor once more for every miss.
 # A cold run ("make check" on a fresh clone, as CI runs it) only misses,
 # and a warm one rebuilds incrementally in build/ without it.
 use_ccache() {
