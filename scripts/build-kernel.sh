@@ -4,7 +4,8 @@ set -euo pipefail
 
 usage() {
 	cat <<USAGE
-Usage: scripts/build-kernel.sh [--strict] [--warnings] [--base TARGET] SRC OBJ FRAGMENT...
+Usage: scripts/build-kernel.sh [--strict] [--warnings] [--incremental] [--base TARGET]
+                               SRC OBJ FRAGMENT...
 
 Configure (scripts/kconfig.sh) and build the kernel in SRC out of tree in
 OBJ: bzImage and modules (through ccache with KSERIES_CCACHE=1). Incremental: rerun
@@ -20,6 +21,9 @@ the architecture's (arm64: Image).
           objects are otherwise the same, but a build without it compiles
           them again)
 --base T  configure from "make T" instead of tinyconfig (scripts/kconfig.sh)
+--incremental
+          when only SRC's Kconfig files changed since OBJ/.config was made,
+          configure from it (see scripts/kconfig.sh)
 USAGE
 }
 
@@ -28,6 +32,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	-h|--help) usage; exit 0 ;;
 	--strict) kconfig+=(--strict); shift ;;
+	--incremental) kconfig+=(--incremental); shift ;;
 	--warnings) extra+=(W=1); shift ;;
 	--base) [ $# -ge 2 ] || { usage >&2; exit 2; }; kconfig+=(--base "$2"); shift 2 ;;
 	*) break ;;

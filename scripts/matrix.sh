@@ -282,6 +282,38 @@ w1_sparse() {
 	echo "matrix: W=1 and sparse: ${#objs[@]} objects compiled and checked, no warning from the series ($n from other files)"
 }
 
+# added_lines FILE: the numbers of the lines of SRC's FILE that the series
+# added or changed, one per line.
+added_lines() {
+	git -C "$SRC" diff -U0 "$BASE_TAG" -- "$1" |
+		sed -n 's/^@@ -[0-9,]* +\([0-9]*\)\(,\([0-9]*\)\)\{0,1\} @@.*/\1 \3/p' |
+		while read -r first count; do
+			seq "$first" $((first + ${count:-1} - 1))
+		done
+}
+
+# arch_w1_sparse OBJ: the .c files of this architecture's arch/ that the
+# series changes (the kernel's own, so warnings from before the series
+# may stand): compile them again with W=1 and sparse, and fail on a
+# warning on a line the series added. The caller holds the lock.
+arch_w1_sparse() {
+	local obj=$1 arch=${ARCH:-x86} f lines n log=$CELL_DIR/w1-arch.log
+	case "$arch" in i386|x86_64) arch=x86 ;; esac
+	: >"$log"
+	while read -r f; do
+		rm -f "$obj/${f%.c}.o"
+		make -C "$SRC" O="$obj" CC="$(kcc)" LOCALVERSION= W=1 C=2 "${f%.c}.o" >>"$log" 2>&1 ||
+			die "W=1/sparse: $f did not build (see $log)"
+		grep -q "^  CHECK  *\(.*/\)\{0,1\}$f\$" "$log" || die "sparse did not check $f (see $log)"
+		lines=$(added_lines "$f" | paste -sd'|')
+		if grep -E "(^|/)$f:($lines):[0-9]+: (warning|error)" "$log"; then
+			die "W=1/sparse: a warning on a line the series added to $f (above; $log)"
+		fi
+		n=$(grep -c "$f:[0-9]*:[0-9]*: warning" "$log" || true)
+		echo "matrix: W=1 and sparse on $f, which the series changes: none of its $n warning(s) is on a line the series added"
+	done < <(git -C "$SRC" diff --name-only --diff-filter=M "$BASE_TAG" -- "arch/$arch" | grep '\.c$' || true)
+}
+
 # build_warnings OBJ: the kernel's build log has no warning naming the series.
 build_warnings() {
 	local obj=$1 pat n
@@ -313,6 +345,7 @@ strict_build_locked() {
 	check_built "$obj"
 	build_warnings "$obj"
 	w1_sparse "$obj"
+	arch_w1_sparse "$obj"
 }
 
 # kconfig_cell OPTION=VALUE...: the x86_64 guest kernel (base.config) with
