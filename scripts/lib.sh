@@ -69,12 +69,17 @@ export PATH=/usr/bin:$PATH
 
 # check DESCRIPTION COMMAND...: run COMMAND, print "ok - DESCRIPTION" or
 # "not ok - DESCRIPTION" followed by the end of its output as "# " lines.
-# The test runner counts these lines.
+# The test runner counts these lines. COMMAND's progress lines ("==> ...",
+# a long build's) reach stderr as they come. COMMAND runs in this shell,
+# so that it can set this shell's variables; the process substitution
+# that keeps its output is waited for before the output is read.
 check() {
-	local desc=$1 log
+	local desc=$1 log rc=0
 	shift
 	log=$(mktemp)
-	if "$@" >"$log" 2>&1; then
+	"$@" > >(tee "$log" | grep --line-buffered '^==> ' >&2) 2>&1 || rc=$?
+	wait "$!" 2>/dev/null || true
+	if [ "$rc" -eq 0 ]; then
 		echo "ok - $desc"
 	else
 		echo "not ok - $desc"
