@@ -14,29 +14,27 @@ progress and the time of each stage:
   verify   per patch: Signed-off-by, checkpatch --strict, git am, build
            (debug config), no new W=1/sparse warning, kernel-doc; then
            quilt push -a and the export round trip (scripts/verify.sh)
+  docs     the touched documentation builds without warnings
   build    the debug kernel the guest stages boot: the series tree with
            configs/{base,series,debug}.config, every option checked
            (incremental: verify built it already, at its last patch)
-  kunit    the KUnit suites under UML (scripts/kunit.sh)
-  guest    the debug kernel (KASAN, UBSAN, lockdep, kmemleak, ...) boots in
-           QEMU and runs the guest tests with no unexpected kernel report
-           (build/guest)
-           Beside the guest, one after another (they need one core at
-           most, and the guest leaves one idle):
-  docs     the touched documentation builds without warnings
   abi      pahole: no hole or padding in any uapi structure, the same
            layout in 32- and 64-bit programs (scripts/check-abi.sh)
+  kunit    the KUnit suites under UML (scripts/kunit.sh)
   readme   the README's commands for using the series in one's own tree,
            run as written on fresh clones (kunit.py's in the series tree,
            on the kunit stage's UML build) (scripts/check-readme.sh)
+  guest    the debug kernel (KASAN, UBSAN, lockdep, kmemleak, ...) boots in
+           QEMU and runs the guest tests with no unexpected kernel report
+           (build/guest)
+  provoke  the same kernel boots again and provokes one report of each kind
+           (guest/provoke/): each must be seen exactly as declared in
+           guest/expected-reports.txt, and nothing else (build/guest-provoke)
   import   "make import" puts an edit into the patch that added the lines
            (scripts/test-import.sh)
   mail     "make mail": re-signed with a test identity, get_maintainer's
            recipients per patch, linux-api on the uapi patches, git
            send-email --dry-run (scripts/test-mail.sh)
-  provoke  the same kernel boots again and provokes one report of each kind
-           (guest/provoke/): each must be seen exactly as declared in
-           guest/expected-reports.txt, and nothing else (build/guest-provoke)
 
 Every result is one "ok"/"not ok" line, all of them kept in build/check.tap
 (TAP, with its plan "1..N" at the end). "ok ... # SKIP ..." counts as
@@ -44,9 +42,9 @@ skipped, not passed. The last line is "N passed, N failed, N skipped".
 Exits non-zero when anything failed.
 
 --quick       verify without builds, docs, abi, import and mail only
---stage NAMES only these stages (comma-separated; make check STAGE=NAMES),
-              in the order above. guest and provoke bring build with
-              them; deps and fetch always run.
+--stage NAMES only these stages (comma-separated, in the order above; make
+              check STAGE=NAMES). guest and provoke bring build with them;
+              deps and fetch always run.
 
 Before anything, a pre-flight check stops the run if the disk is short:
 a cold run (no build/verify yet) needs about ${COLD_RUN_GB} GB free for the
@@ -110,9 +108,7 @@ TAP=$BUILD_DIR/check.tap
 mkdir -p "$BUILD_DIR"
 : >"$TAP"
 start_all=$(now)
-# Each stage's time, kept in a file: some stages run in a subshell.
-TIMES=$BUILD_DIR/check.times
-: >"$TIMES"
+timings=()
 
 # stage NAME COMMAND...: run a stage, show and keep its result lines as
 # they come, time it. A stage that fails without saying what failed still
@@ -142,7 +138,7 @@ stage() {
 	if [ -n "$rc" ] && [ "$failed" -eq 0 ]; then
 		echo "not ok - [$name] the stage exited with status $rc" | tee -a "$TAP"
 	fi
-	printf '%-7s %4d s\n' "$name" $(($(now) - start)) >>"$TIMES"
+	timings+=("$(printf '%-7s %4d s' "$name" $(($(now) - start)))")
 	say "[$name] done in $(($(now) - start)) s"
 }
 
@@ -206,32 +202,6 @@ provoke() {
 	"$TOP/scripts/guest-report.sh" "$out/console.log" "$out/results.tap"
 }
 
-# The guest stage, with docs, abi, readme, import and mail beside it. The
-# guest's tests mostly run one at a time on one vCPU, so QEMU leaves one of
-# the two host cores idle for most of the stage's eight minutes; those
-# stages need one core at most (Sphinx, git, perl, a few small programs)
-# and take about six minutes in a row. Their output is held back and shown
-# after the guest's; their results go to the TAP file as they come. No
-# kernel build runs beside the guest: readme's kunit.py reuses the kunit
-# stage's UML kernel, which is built before.
-beside_guest() {
-	local side pid
-	side=$(mktemp)
-	selected guest && say "docs, abi, readme, import and mail run beside the guest; their output follows the guest's"
-	{
-		run_stage docs "$TOP/scripts/check-docs.sh"
-		run_stage abi "$TOP/scripts/check-abi.sh"
-		run_stage readme "$TOP/scripts/check-readme.sh"
-		run_stage import "$TOP/scripts/test-import.sh"
-		run_stage mail "$TOP/scripts/test-mail.sh"
-	} >"$side" 2>&1 &
-	pid=$!
-	run_stage guest guest
-	wait "$pid" || echo "not ok - the stages beside the guest ended with status $?" | tee -a "$TAP"
-	cat "$side"
-	rm -f "$side"
-}
-
 if [ "$guest_only" -eq 1 ]; then
 	stage guest guest
 	stage provoke provoke
@@ -248,9 +218,14 @@ else
 	stage fetch fetch
 	run_stage verify "$TOP/scripts/verify.sh"
 	run_stage build build
+	run_stage docs "$TOP/scripts/check-docs.sh"
+	run_stage abi "$TOP/scripts/check-abi.sh"
 	run_stage kunit "$TOP/scripts/kunit.sh"
-	beside_guest
+	run_stage readme "$TOP/scripts/check-readme.sh"
+	run_stage guest guest
 	run_stage provoke provoke
+	run_stage import "$TOP/scripts/test-import.sh"
+	run_stage mail "$TOP/scripts/test-mail.sh"
 fi
 
 # TAP: "ok ... # SKIP reason" is a skip (the directive is case-insensitive).
@@ -261,8 +236,8 @@ passed=$(($(grep -c '^ok ' "$TAP" || true) - skipped))
 failed=$(grep -c '^not ok ' "$TAP" || true)
 echo "1..$total" >>"$TAP"
 echo
-echo "Time per stage (docs, abi, readme, import and mail ran beside guest):"
-sed 's/^/  /' "$TIMES"
+echo "Time per stage:"
+printf '  %s\n' "${timings[@]}"
 printf '  %-7s %4d s\n' total $(($(now) - start_all))
 if [ "$failed" -gt 0 ]; then
 	echo "Failed:"
