@@ -72,12 +72,14 @@ export PATH=/usr/bin:$PATH
 # The test runner counts these lines. COMMAND's progress lines ("==> ...",
 # a long build's) reach stderr as they come. COMMAND runs in this shell,
 # so that it can set this shell's variables; the process substitution
-# that keeps its output is waited for before the output is read.
+# that keeps its output is waited for before the output is read. The
+# braces make this shell, not the child of an external COMMAND, start
+# that substitution, so that $! is its and this shell can wait for it.
 check() {
 	local desc=$1 log rc=0
 	shift
 	log=$(mktemp)
-	"$@" > >(tee "$log" | grep --line-buffered '^==> ' >&2) 2>&1 || rc=$?
+	{ "$@"; } > >(tee "$log" | grep --line-buffered '^==> ' >&2) 2>&1 || rc=$?
 	wait "$!" 2>/dev/null || true
 	if [ "$rc" -eq 0 ]; then
 		echo "ok - $desc"
