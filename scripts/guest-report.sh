@@ -14,9 +14,12 @@ into RESULTS_TAP by tools/testing/kunit/kunit.py parse (\$KUNIT_PY, default
 build/verify's); then one result each for: the guest ran to the end, every
 report that EXPECTED (default guest/expected-reports.txt) declares for the
 tests that ran appeared exactly as often as declared, and the console has
-no other kernel report. Exits 1 when any of these results is "not ok",
-so that a script that boots a kernel of its own (race.sh, slab-cycles.sh,
-matrix.sh's cells) fails with it.
+no other kernel report. "Powered off" is the console's "reboot: Power
+down", or, with KSERIES_POWERED_OFF=1, the caller's word that QEMU ended
+by itself (matrix.sh, for s390x, whose console loses its last lines).
+Exits 1 when any of these results is "not ok", so that a script that
+boots a kernel of its own (race.sh, slab-cycles.sh, matrix.sh's cells)
+fails with it.
 
 A report is a record: a header line (BUG, WARNING, Oops, kernel BUG,
 general protection fault, KASAN, UBSAN, KFENCE, lockdep, suspicious RCU

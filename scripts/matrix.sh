@@ -293,9 +293,9 @@ added_lines() {
 }
 
 # arch_w1_sparse OBJ: the .c files of this architecture's arch/ that the
-# series changes (the kernel's own, so warnings from before the series
-# may stand): compile them again with W=1 and sparse, and fail on a
-# warning on a line the series added. The caller holds the lock.
+# series adds or changes (the kernel's own may have warnings from before
+# the series, which stand): compile them again with W=1 and sparse, and
+# fail on a warning on a line the series added. The caller holds the lock.
 arch_w1_sparse() {
 	local obj=$1 arch=${ARCH:-x86} f lines n log=$CELL_DIR/w1-arch.log
 	case "$arch" in i386|x86_64) arch=x86 ;; esac
@@ -311,7 +311,7 @@ arch_w1_sparse() {
 		fi
 		n=$(grep -c "$f:[0-9]*:[0-9]*: warning" "$log" || true)
 		echo "matrix: W=1 and sparse on $f, which the series changes: none of its $n warning(s) is on a line the series added"
-	done < <(git -C "$SRC" diff --name-only --diff-filter=M "$BASE_TAG" -- "arch/$arch" | grep '\.c$' || true)
+	done < <(git -C "$SRC" diff --name-only --diff-filter=AM "$BASE_TAG" -- "arch/$arch" | grep '\.c$' || true)
 }
 
 # build_warnings OBJ: the kernel's build log has no warning naming the series.
@@ -412,8 +412,10 @@ payload() {
 judge() {
 	local out=$CELL_DIR/guest n off=0
 	# s390x's console (SCLP) loses its last lines when the guest powers
-	# off, "reboot: Power down" among them: there QEMU's own exit, not a
-	# timeout, shows that the guest powered off.
+	# off, "reboot: Power down" among them: there QEMU's own exit (not the
+	# timeout's kill) after the results' end marker stands in for it. A
+	# panic after that marker would also end QEMU so (panic=-1,
+	# -no-reboot), and the lost console lines could hide it.
 	[ "${ARCH:-}" = s390 ] && [ "$(cat "$out/qemu.rc" 2>/dev/null)" = 0 ] && off=1
 	KSERIES_POWERED_OFF=$off KUNIT_PY=$SRC/tools/testing/kunit/kunit.py "$TOP/scripts/guest-report.sh" \
 		"$out/console.log" "$out/results.tap" >"$out/report.tap" 2>&1 || {
