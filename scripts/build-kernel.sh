@@ -45,8 +45,10 @@ done
 
 src=$1 obj=$2
 shift 2
+start=$(now)
 "$TOP/scripts/kconfig.sh" "${kconfig[@]}" "$src" "$obj" "$@"
 obj=$(cd "$obj" && pwd)
+say "  configured in $(($(now) - start)) s"
 
 image=$(kernel_image)
 start=$(now)

@@ -110,13 +110,24 @@ mkdir -p "$BUILD_DIR"
 start_all=$(now)
 timings=()
 
+# The CPU time (user and system, in whole seconds) of every process this
+# shell has waited for so far, all their descendants included (QEMU's
+# too): fields 16 and 17 of /proc/PID/stat, in clock ticks.
+children_cpu() {
+	local stat
+	read -r stat </proc/$$/stat
+	# The fields after the command's name, which is in parentheses.
+	read -ra stat <<<"${stat##*) }"
+	echo $(((stat[13] + stat[14]) / $(getconf CLK_TCK)))
+}
+
 # stage NAME COMMAND...: run a stage, show and keep its result lines as
-# they come, time it. A stage that fails without saying what failed still
-# counts as a failure.
+# they come, time it (wall clock and CPU). A stage that fails without
+# saying what failed still counts as a failure.
 stage() {
-	local name=$1 start rc status line failed=0
+	local name=$1 start cpu rc status line failed=0
 	shift
-	start=$(now)
+	start=$(now) cpu=$(children_cpu)
 	say "[$name] $*"
 	status=$(mktemp)
 	{ "$@" || echo "$?" >"$status"; } | while IFS= read -r line; do
@@ -138,8 +149,9 @@ stage() {
 	if [ -n "$rc" ] && [ "$failed" -eq 0 ]; then
 		echo "not ok - [$name] the stage exited with status $rc" | tee -a "$TAP"
 	fi
-	timings+=("$(printf '%-7s %4d s' "$name" $(($(now) - start)))")
-	say "[$name] done in $(($(now) - start)) s"
+	cpu=$(($(children_cpu) - cpu))
+	timings+=("$(printf '%-7s %4d s  CPU %5d s' "$name" $(($(now) - start)) "$cpu")")
+	say "[$name] done in $(($(now) - start)) s (CPU $cpu s)"
 }
 
 fetch() {
@@ -236,9 +248,13 @@ passed=$(($(grep -c '^ok ' "$TAP" || true) - skipped))
 failed=$(grep -c '^not ok ' "$TAP" || true)
 echo "1..$total" >>"$TAP"
 echo
-echo "Time per stage:"
+# The CPU time is that of user and system together, over every process of
+# the stage: a run can take no less wall clock than the total CPU time
+# divided by the number of cores.
+echo "Time per stage (wall clock; CPU time of all its processes):"
 printf '  %s\n' "${timings[@]}"
-printf '  %-7s %4d s\n' total $(($(now) - start_all))
+printf '  %-7s %4d s  CPU %5d s (at least %d s of wall clock on %d cores)\n' total \
+	$(($(now) - start_all)) "$(children_cpu)" $(($(children_cpu) / $(nproc))) "$(nproc)"
 if [ "$failed" -gt 0 ]; then
 	echo "Failed:"
 	grep '^not ok ' "$TAP" | sed 's/^/  /'
