@@ -7,11 +7,12 @@ usage() {
 Usage: scripts/slab-cycles.sh
 
 Build the "make run" kernel (configs/base.config, series.config and
-run.config: no KASAN, KFENCE or kmemleak) from the series tree in
-build/obj/run, boot it in QEMU and run guest/tests/64-rulestore-slab.sh:
-100 load/unload cycles of rulestore (with rules in its store each time)
-and of mentor, after which slab usage must be within 16 kB of before the
-first. The debug kernel of "make check" skips that test (its allocators'
+run.config: no KASAN, KFENCE or kmemleak; the full SLUB, with
+/proc/slabinfo) from the series tree in build/obj/run, boot it in QEMU
+with one vCPU and run guest/tests/64-rulestore-slab.sh: 100 load/unload
+cycles of rulestore (with rules in its store each time) and of mentor,
+after which the slab objects in use must be within 16 kB of before the
+first (the caches that grew are named). The debug kernel of "make check" skips that test (its allocators'
 quarantine and metadata make slab figures meaningless; kmemleak proves
 the absence of leaks there). Any kernel report fails it
 (scripts/guest-report.sh). Output in build/guest-slab.

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Slab memory across 100 load/unload cycles of rulestore (with rules in its
 # store each time) and of mentor: after the last cycle, with the caches
-# shrunk and RCU callbacks run, the kernel's slab usage is within a few
-# pages of what it was before the first. Only on a kernel without KASAN,
+# shrunk and RCU callbacks run, the kernel's slab objects in use are
+# within a few pages of what they were before the first (see slab_measure
+# for why not whole slabs). Only on a kernel without KASAN,
 # KFENCE or kmemleak, whose quarantine and metadata make slab figures
 # meaningless (the debug kernel proves "no leak" with kmemleak instead,
 # in 62-rulestore-fail-nth.sh).
@@ -13,7 +14,7 @@
 cycles=${KSERIES_LOAD_CYCLES:-100}
 # The first cycles grow slab once, as caches of the kernel's own (kernfs,
 # devtmpfs, the loader) settle: 44 kB in the first 25 cycles of rulestore
-# on the make-run kernel, then flat for 175 more. The figure before is
+# on the make-run kernel when it had SLUB_TINY, then flat for 175 more. The figure before is
 # taken after these, so that it is the module's growth that is measured.
 warmup=${KSERIES_SLAB_WARMUP:-10}
 # "A few pages": what a quiet guest's own slab activity moves by.
