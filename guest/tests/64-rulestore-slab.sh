@@ -121,5 +121,16 @@ if [ -n "$debug" ]; then
 	pass "slab: load cycles measured on a kernel without debug allocators # SKIP this kernel has $debug"
 	exit 0
 fi
+# On several CPUs each cache keeps per-CPU slabs, and the kernel's workers
+# and the cycles' processes spread over them: with no leak, in one run on
+# 4 vCPUs, the objects in use after 100 cycles were 23 kB below (rulestore)
+# and 21 kB above (mentor) where they started, beyond the slack either
+# way. scripts/slab-cycles.sh boots one vCPU for this test (two runs:
+# 15 to 31 kB below, none above); the matrix's 4-vCPU guests skip it.
+cpus=$(grep -c '^processor' /proc/cpuinfo)
+if [ "$cpus" -gt 1 ]; then
+	pass "slab: load cycles measured on one CPU # SKIP this guest has $cpus (scripts/slab-cycles.sh boots one)"
+	exit 0
+fi
 t_slab_cycles rulestore
 t_slab_cycles mentor
