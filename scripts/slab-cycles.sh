@@ -12,10 +12,11 @@ run.config: no KASAN, KFENCE or kmemleak; the full SLUB, with
 with one vCPU and run guest/tests/64-rulestore-slab.sh: 100 load/unload
 cycles of rulestore (with rules in its store each time) and of mentor,
 after which the slab objects in use must be within 16 kB of before the
-first (the caches that grew are named). The debug kernel of "make check" skips that test (its allocators'
-quarantine and metadata make slab figures meaningless; kmemleak proves
-the absence of leaks there). Any kernel report fails it
-(scripts/guest-report.sh). Output in build/guest-slab.
+first (the caches that grew are named). The debug kernel of "make check"
+skips that test (its allocators' quarantine and metadata make slab
+figures meaningless; kmemleak proves the absence of leaks there). Any
+kernel report fails it (scripts/guest-report.sh). Output in
+build/guest-slab.
 
 Part of "make check-full", not of "make check".
 USAGE

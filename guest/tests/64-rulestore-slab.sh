@@ -14,8 +14,9 @@
 cycles=${KSERIES_LOAD_CYCLES:-100}
 # The first cycles grow slab once, as caches of the kernel's own (kernfs,
 # devtmpfs, the loader) settle: 44 kB in the first 25 cycles of rulestore
-# on the make-run kernel when it had SLUB_TINY, then flat for 175 more. The figure before is
-# taken after these, so that it is the module's growth that is measured.
+# on the make-run kernel when it had SLUB_TINY, then flat for 175 more.
+# The figure before is taken after these, so that it is the module's
+# growth that is measured.
 warmup=${KSERIES_SLAB_WARMUP:-10}
 # "A few pages": what a quiet guest's own slab activity moves by.
 slack_kb=${KSERIES_SLAB_SLACK_KB:-16}
@@ -58,9 +59,10 @@ slab_measure() {
 # slab_growth BEFORE AFTER: the caches whose objects in use grew most
 # between two of slab_measure's snapshots, in kB, largest first.
 slab_growth() {
-	awk 'NR == FNR { b[$1] = $2; next }
+	_grown=$(awk 'NR == FNR { b[$1] = $2; next }
 	     $2 - b[$1] >= 512 { printf "%s %.1f\n", $1, ($2 - b[$1]) / 1024 }' "$1" "$2" |
-		sort -k2,2nr | head -n 8 | tr '\n' ' '
+		sort -k2,2nr | head -n 8 | tr '\n' ' ')
+	echo "${_grown:-none}"
 }
 
 # Three rules of uid 64100, as "rulectl save" writes them.
