@@ -128,7 +128,7 @@ fi
 # 4 vCPUs, the objects in use after 100 cycles were 23 kB below (rulestore)
 # and 21 kB above (mentor) where they started, beyond the slack either
 # way. scripts/slab-cycles.sh boots one vCPU for this test (two runs:
-# 15 to 31 kB below, none above); the matrix's 4-vCPU guests skip it.
+# 15 to 31 kB below, none above), and no other boot runs it on several.
 cpus=$(grep -c '^processor' /proc/cpuinfo)
 if [ "$cpus" -gt 1 ]; then
 	pass "slab: load cycles measured on one CPU # SKIP this guest has $cpus (scripts/slab-cycles.sh boots one)"
