@@ -7,7 +7,7 @@ help:
 	@echo "make run          build and boot the patched kernel, and tour every feature"
 	@echo "make check        all tests: verify the series, docs, KUnit (UML), guest tests and provoked reports on a debug kernel"
 	@echo "                  STAGE=guest,kunit runs only those stages (scripts/check.sh --help lists them)"
-	@echo "make check-full   by hand, not in CI: make check, then the build and boot matrix (scripts/matrix.sh:"
+	@echo "make check-full   by hand, not in CI: make check, then make verify (a build at every patch), the build and boot matrix (scripts/matrix.sh:"
 	@echo "                  every Kconfig value, allnoconfig, allmodconfig, clang, i386, arm64, s390x), slab load cycles"
 	@echo "                  on the non-debug kernel (scripts/slab-cycles.sh), then make race"
 	@echo "make shell        boot the patched kernel to a shell"
@@ -19,7 +19,7 @@ help:
 	@echo "make apply        apply the series as commits in build/linux (development worktree)"
 	@echo "make import       fold edits of the mirrored files into the commits of build/linux"
 	@echo "make export       write build/linux's commits to patches/, series and the mirrored files"
-	@echo "make verify       scripts/verify.sh: per-patch checks and bisectable builds"
+	@echo "make verify       scripts/verify.sh: per-patch checks and a build at every patch (bisectable; in check-full, not in check)"
 	@echo "make kunit        the KUnit suites under UML"
 	@echo "make docs         build the documentation the series touches, failing on its warnings"
 	@echo "make deps         install the Debian packages the scripts need (apt-get install -y)"
@@ -38,12 +38,13 @@ shell:
 check:
 	scripts/check.sh $(if $(STAGE),--stage $(STAGE))
 
-# make check, the matrix, the slab load cycles on the non-debug kernel and
-# make race all run; it fails if any failed.
+# make check, the per-patch builds, the matrix, the slab load cycles on
+# the non-debug kernel and make race all run; it fails if any failed.
 check-full:
 	scripts/install-deps.sh --full
 	@rc=0; \
 	$(MAKE) check || rc=1; \
+	scripts/verify.sh || rc=1; \
 	scripts/matrix.sh || rc=1; \
 	scripts/slab-cycles.sh || rc=1; \
 	$(MAKE) race || rc=1; \

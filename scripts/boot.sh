@@ -5,7 +5,7 @@ set -euo pipefail
 usage() {
 	cat <<USAGE
 Usage: scripts/boot.sh [--mode tour|check|provoke|bench|shell]
-                       [--timeout SECONDS] [--add DIR]... [--tests GLOB]
+                       [--timeout SECONDS] [--add DIR]... [--tests GLOB] [--skip GLOB]
                        [--append ARGS] [--smp N] [--mem MB] [--out DIR]
                        [--root ROOT] OBJ
 
@@ -26,6 +26,7 @@ initramfs from scripts/mkinitramfs.sh, and power it off when done.
 --add DIR       copy DIR's contents into the guest's root (repeatable)
 --tests GLOB    in check (provoke) mode, run only guest/tests/GLOB.sh
                 (guest/provoke/GLOB.sh), e.g. '40-*'
+--skip GLOB     leave out the tests whose name (without .sh) matches GLOB
 --append ARGS   add ARGS to the kernel command line (e.g. kmemleak=off)
 --smp N         virtual CPUs (default 4: the stress test wants at least 4;
                 TCG runs them on however many host cores there are)
@@ -40,7 +41,7 @@ USAGE
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-mode=tour timeout=900 out=$BUILD_DIR/guest adds=() tests='*' append='' smp=4
+mode=tour timeout=900 out=$BUILD_DIR/guest adds=() tests='*' skip='' append='' smp=4
 mem=1024 froot=()
 while [ $# -gt 1 ]; do
 	case "$1" in
@@ -50,6 +51,7 @@ while [ $# -gt 1 ]; do
 	--add) adds+=("$2"); shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	--tests) tests=$2; shift 2 ;;
+	--skip) skip=$2; shift 2 ;;
 	--append) append=$2; shift 2 ;;
 	--smp) smp=$2; shift 2 ;;
 	--mem) mem=$2; shift 2 ;;
@@ -80,7 +82,7 @@ quiet=quiet
 case "$mode" in check|provoke|bench) quiet= ;; esac
 qemu=(qemu-system-x86_64 "${accel[@]}" -m "$mem" -smp "$smp" -no-reboot
       -kernel "$kernel" -initrd "$out/initramfs.cpio.gz" -nographic
-      -append "console=ttyS0 panic=-1 $quiet kseries_mode=$mode kseries_tests=$tests $append")
+      -append "console=ttyS0 panic=-1 $quiet kseries_mode=$mode kseries_tests=$tests${skip:+ kseries_skip=$skip} $append")
 
 case "$mode" in
 shell)

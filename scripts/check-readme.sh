@@ -4,7 +4,7 @@ set -euo pipefail
 
 usage() {
 	cat <<USAGE
-Usage: scripts/check-readme.sh [--readme FILE]
+Usage: scripts/check-readme.sh [--readme FILE] [--parts LIST]
 
 Run the commands of README.md's section "Using the series in your own
 kernel tree" as they are written there: each fenced sh block of the
@@ -29,17 +29,21 @@ Prints one "ok - ..." or "not ok - ..." line for each (run by
 scripts/check.sh). A block that is missing, or there twice, is "not ok".
 
 --readme FILE  read FILE instead of README.md (to try a change of it)
+--parts LIST   only these checks, comma-separated: am, quilt, kconfig,
+               kselftest, kunit (default all). make check runs kunit
+               after its kunit stage, the others beside its build.
 USAGE
 }
 
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-readme=$TOP/README.md part=
+readme=$TOP/README.md part='' parts=am,quilt,kconfig,kselftest,kunit
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-h|--help) usage; exit 0 ;;
 	--readme) readme=$(realpath "${2:?--readme needs a file}"); shift 2 ;;
+	--parts) parts=${2:?--parts needs a list}; shift 2 ;;
 	--part) part=${2:?}; shift 2 ;;	# one check, run by this script itself
 	*) usage >&2; exit 2 ;;
 	esac
@@ -158,14 +162,33 @@ if [ -n "$part" ]; then
 	exit
 fi
 
+for p in ${parts//,/ }; do
+	case "$p" in am|quilt|kconfig|kselftest|kunit) ;; *) die "no part $p (see --help)" ;; esac
+done
+# wanted PART: PART is in --parts.
+wanted() { [[ ,$parts, == *,$1,* ]]; }
+
 mkdir -p "$DIR/am" "$DIR/quilt" "$DIR/kunit"
 "$TOP/scripts/fetch-kernel.sh" >/dev/null
 # Each in a process of its own, so that set -e stops it at the first failure.
-check "README: its git am command applies all $npatches patches of series" "$0" --readme "$readme" --part am
-check "README: its quilt command applies all $npatches patches of series" "$0" --readme "$readme" --part quilt
-check "README: configs/series.config merged onto defconfig keeps every option it and the README's table ask for" \
-	"$0" --readme "$readme" --part kconfig
-check "README: its kselftest commands build the rulestore selftests on a fresh tree" \
-	"$0" --readme "$readme" --part kselftest
-check "README: its kunit.py command runs the KUnit suites with the series' .kunitconfig files" \
-	"$0" --readme "$readme" --part kunit
+if wanted am; then
+	check "README: its git am command applies all $npatches patches of series" "$0" --readme "$readme" --part am
+fi
+if wanted quilt; then
+	check "README: its quilt command applies all $npatches patches of series" "$0" --readme "$readme" --part quilt
+fi
+# kconfig and kselftest run in the git am part's tree.
+if wanted kconfig; then
+	wanted am || die "the kconfig part needs the am part, in whose tree it runs"
+	check "README: configs/series.config merged onto defconfig keeps every option it and the README's table ask for" \
+		"$0" --readme "$readme" --part kconfig
+fi
+if wanted kselftest; then
+	wanted am || die "the kselftest part needs the am part, in whose tree it runs"
+	check "README: its kselftest commands build the rulestore selftests on a fresh tree" \
+		"$0" --readme "$readme" --part kselftest
+fi
+if wanted kunit; then
+	check "README: its kunit.py command runs the KUnit suites with the series' .kunitconfig files" \
+		"$0" --readme "$readme" --part kunit
+fi

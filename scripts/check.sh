@@ -11,30 +11,41 @@ progress and the time of each stage:
 
   deps     install the Debian packages that are missing
   fetch    the pinned kernel v6.12.107 (scripts/fetch-kernel.sh)
-  verify   per patch: Signed-off-by, checkpatch --strict, git am, build
-           (debug config), no new W=1/sparse warning, kernel-doc; then
-           quilt push -a and the export round trip (scripts/verify.sh)
-  docs     the touched documentation builds without warnings
+  verify   per patch: Signed-off-by, checkpatch --strict, git am,
+           kernel-doc, MAINTAINERS; then quilt push -a and the export round
+           trip (scripts/verify.sh --no-build: the per-patch builds are
+           "make verify", in make check-full)
   build    the debug kernel the guest stages boot: the series tree with
-           configs/{base,series,debug}.config, every option checked
-           (incremental: verify built it already, at its last patch)
+           configs/{base,series,debug}.config, every option checked, with
+           W=1; no W=1 or sparse warning in any kernel file the series
+           touches; then the guest's payload (scripts/build-payload.sh)
+  kunit    the KUnit suites under UML (scripts/kunit.sh), then the README's
+           kunit.py command on the same UML build (scripts/check-readme.sh
+           --parts kunit)
+  docs     the touched documentation builds without warnings
   abi      pahole: no hole or padding in any uapi structure, the same
            layout in 32- and 64-bit programs (scripts/check-abi.sh)
-  kunit    the KUnit suites under UML (scripts/kunit.sh)
-  readme   the README's commands for using the series in one's own tree,
-           run as written on fresh clones (kunit.py's in the series tree,
-           on the kunit stage's UML build) (scripts/check-readme.sh)
-  guest    the debug kernel (KASAN, UBSAN, lockdep, kmemleak, ...) boots in
-           QEMU and runs the guest tests with no unexpected kernel report
-           (build/guest)
-  provoke  the same kernel boots again and provokes one report of each kind
-           (guest/provoke/): each must be seen exactly as declared in
-           guest/expected-reports.txt, and nothing else (build/guest-provoke)
+  readme   the README's other commands for using the series in one's own
+           tree, run as written on fresh clones (scripts/check-readme.sh)
   import   "make import" puts an edit into the patch that added the lines
            (scripts/test-import.sh)
   mail     "make mail": re-signed with a test identity, get_maintainer's
            recipients per patch, linux-api on the uapi patches, git
            send-email --dry-run (scripts/test-mail.sh)
+  guest    the debug kernel (KASAN, UBSAN, lockdep, kmemleak, ...) boots in
+           QEMU and runs the guest tests with no unexpected kernel report:
+           two boots side by side, one for the fault-injection sweeps and
+           load cycles (tests $SWEEPS, build/guest-sweeps), one for the
+           others (build/guest)
+  provoke  the same kernel boots again and provokes one report of each kind
+           (guest/provoke/): each must be seen exactly as declared in
+           guest/expected-reports.txt, and nothing else (build/guest-provoke)
+
+Stages run side by side where they can, as the two cores allow: build and
+kunit (both cores each) one after the other, and beside them, niced so
+that they come second, docs, abi, readme, import and mail (one core each);
+then guest and provoke together. Each stage's time is its own, so that
+they add up to more than the run's.
 
 Every result is one "ok"/"not ok" line, all of them kept in build/check.tap
 (TAP, with its plan "1..N" at the end). "ok ... # SKIP ..." counts as
@@ -56,10 +67,14 @@ run about ${WARM_RUN_GB} GB.
 USAGE
 }
 
+# The guest tests make check runs in a boot of their own (see guest()).
+SWEEPS='6[24]-*'
+
 # Measured on 2026-11-26 after a full run: the pinned tree in the cache
 # 1.9 GB, build/verify, build/quilt and build/test-import 1.7 GB each,
-# build/readme 3.3 GB, kernel objects, UML and ccache about 1 GB.
-COLD_RUN_GB=${KSERIES_COLD_RUN_GB:-14} WARM_RUN_GB=${KSERIES_WARM_RUN_GB:-3}
+# build/readme 3.3 GB, kernel objects, UML and ccache about 1 GB; since,
+# build/per-patch, another 1.7 GB.
+COLD_RUN_GB=${KSERIES_COLD_RUN_GB:-16} WARM_RUN_GB=${KSERIES_WARM_RUN_GB:-3}
 
 quick=0 guest_only=0 stages=
 case "${1:-}" in
@@ -80,7 +95,7 @@ esac
 
 for name in ${stages//,/ }; do
 	case "$name" in
-	deps|fetch|verify|build|docs|abi|kunit|readme|guest|provoke|import|mail) ;;
+	deps|fetch|verify|build|docs|abi|kunit|readme|guest|sweeps|provoke|import|mail) ;;
 	*) die "no stage $name (see --help)" ;;
 	esac
 done
@@ -104,18 +119,20 @@ preflight_disk() {
 }
 preflight_disk
 
-TAP=$BUILD_DIR/check.tap
+TAP=$BUILD_DIR/check.tap TIMES=$BUILD_DIR/check.times
 mkdir -p "$BUILD_DIR"
 : >"$TAP"
+: >"$TIMES"
 start_all=$(now)
-timings=()
 
-# The CPU time (user and system, in whole seconds) of every process this
-# shell has waited for so far, all their descendants included (QEMU's
-# too): fields 16 and 17 of /proc/PID/stat, in clock ticks.
+# children_cpu PID: the CPU time (user and system, in whole seconds) of
+# every process that the shell PID (this script, or the subshell of a lane
+# of stages that run side by side) has waited for so far, all their
+# descendants included (QEMU's too): fields 16 and 17 of /proc/PID/stat, in
+# clock ticks.
 children_cpu() {
 	local stat
-	read -r stat </proc/$$/stat
+	read -r stat <"/proc/$1/stat"
 	# The fields after the command's name, which is in parentheses.
 	read -ra stat <<<"${stat##*) }"
 	echo $(((stat[13] + stat[14]) / $(getconf CLK_TCK)))
@@ -125,9 +142,9 @@ children_cpu() {
 # they come, time it (wall clock and CPU). A stage that fails without
 # saying what failed still counts as a failure.
 stage() {
-	local name=$1 start cpu rc status line failed=0
+	local name=$1 start cpu rc status line failed=0 shell=$BASHPID
 	shift
-	start=$(now) cpu=$(children_cpu)
+	start=$(now) cpu=$(children_cpu "$shell")
 	say "[$name] $*"
 	status=$(mktemp)
 	{ "$@" || echo "$?" >"$status"; } | while IFS= read -r line; do
@@ -149,25 +166,56 @@ stage() {
 	if [ -n "$rc" ] && [ "$failed" -eq 0 ]; then
 		echo "not ok - [$name] the stage exited with status $rc" | tee -a "$TAP"
 	fi
-	cpu=$(($(children_cpu) - cpu))
-	timings+=("$(printf '%-7s %4d s  CPU %5d s' "$name" $(($(now) - start)) "$cpu")")
+	cpu=$(($(children_cpu "$shell") - cpu))
+	printf '%-7s %4d s  CPU %5d s\n' "$name" $(($(now) - start)) "$cpu" >>"$TIMES"
 	say "[$name] done in $(($(now) - start)) s (CPU $cpu s)"
 }
 
+# The pinned kernel, and the series tree that the later stages read, made
+# here before they start side by side (verify checks each patch in a
+# tree of its own).
 fetch() {
 	"$TOP/scripts/fetch-kernel.sh" >/dev/null && echo "ok - kernel $BASE_TAG is available"
+	ensure_series_tree >&2 && echo "ok - the series is applied in $SERIES_TREE"
 }
 
 deps() {
 	"$TOP/scripts/install-deps.sh" && echo "ok - the Debian packages are installed"
 }
 
+no_warnings() {
+	echo "W=1 and sparse warnings: $1"
+	[ "$1" -eq 0 ]
+}
+
 build() {
+	local files f
 	ensure_series_tree
-	"$TOP/scripts/build-kernel.sh" --strict --warnings "$SERIES_TREE" "$DEBUG_OBJ" \
+	mapfile -t files < <(git -C "$SERIES_TREE" diff --name-only "$BASE_TAG..HEAD" |
+		x86_kernel_files "$SERIES_TREE")
+	# So that this build compiles them again, and its log has their W=1
+	# warnings (see kernel_warnings).
+	for f in "${files[@]}"; do
+		case "$f" in *.c) rm -f "$DEBUG_OBJ/${f%.c}.o" ;; esac
+	done
+	if ! "$TOP/scripts/build-kernel.sh" --strict --warnings "$SERIES_TREE" "$DEBUG_OBJ" \
 		"$TOP/configs/base.config" "$TOP/configs/series.config" \
-		"$TOP/configs/debug.config" >&2 &&
-		echo "ok - the debug kernel is built from the series tree ($DEBUG_OBJ)"
+		"$TOP/configs/debug.config" >&2; then
+		echo "not ok - the debug kernel is built from the series tree ($DEBUG_OBJ)"
+		return
+	fi
+	echo "ok - the debug kernel is built from the series tree ($DEBUG_OBJ)"
+	check "no W=1 or sparse warning in the ${#files[@]} kernel files the series touches" \
+		no_warnings "$(kernel_warnings "$SERIES_TREE" "$DEBUG_OBJ" "${files[@]}")"
+	check "the guest payload is built (rulectl, the kselftests, the provocation module)" \
+		"$TOP/scripts/build-payload.sh" "$SERIES_TREE" "$DEBUG_OBJ" "$BUILD_DIR/payload"
+}
+
+# The KUnit suites under UML, then the README's kunit.py command, which
+# reuses that UML build.
+kunit() {
+	"$TOP/scripts/kunit.sh"
+	"$TOP/scripts/check-readme.sh" --parts kunit
 }
 
 # Never boot a kernel left over from an earlier run.
@@ -178,7 +226,7 @@ kernel_of_this_run() {
 # selected NAME: NAME is to run (--stage), or every stage is.
 selected() {
 	[ -z "$stages" ] || [[ $stages == *",$1,"* ]] ||
-		{ [ "$1" = build ] && [[ $stages == *,guest,* || $stages == *,provoke,* ]]; }
+		{ [ "$1" = build ] && [[ $stages == *,guest,* || $stages == *,sweeps,* || $stages == *,provoke,* ]]; }
 }
 
 # run_stage NAME COMMAND...: stage, if selected.
@@ -186,18 +234,40 @@ run_stage() {
 	if selected "$1"; then stage "$@"; fi
 }
 
-guest() {
-	local out=$BUILD_DIR/guest
-	if ! kernel_of_this_run; then
-		echo "not ok - the debug kernel of this run built, so the guest tests could run"
-		return
-	fi
-	"$TOP/scripts/build-payload.sh" "$SERIES_TREE" "$DEBUG_OBJ" "$BUILD_DIR/payload"
-	"$TOP/scripts/boot.sh" --mode check --timeout 900 --out "$out" \
+# boot_tests OUT BOOT-OPTION...: boot the debug kernel with the payload,
+# run guest tests (boot.sh --mode check), and judge the boot.
+boot_tests() {
+	local out=$1
+	shift
+	"$TOP/scripts/boot.sh" --mode check --timeout 900 --out "$out" "$@" \
 		--add "$BUILD_DIR/payload" "$DEBUG_OBJ" ||
 		echo "# QEMU exited with status $?"
 	tr -d '\r' <"$out/results.tap" | sed -n 's/^# time: /# guest test /p' || true
 	"$TOP/scripts/guest-report.sh" "$out/console.log" "$out/results.tap"
+}
+
+# Every guest test but the sweeps, on 4 vCPUs (the stress test wants them),
+# and alone: 4 vCPUs on 2 cores suffer when another QEMU preempts them.
+guest() {
+	if ! kernel_of_this_run; then
+		echo "not ok - the debug kernel of this run built, so the guest tests could run"
+		return
+	fi
+	if [ "$guest_only" -eq 1 ]; then
+		"$TOP/scripts/build-payload.sh" "$SERIES_TREE" "$DEBUG_OBJ" "$BUILD_DIR/payload"
+	fi
+	boot_tests "$BUILD_DIR/guest" --skip "$SWEEPS"
+}
+
+# The module-load fault-injection sweeps and the load cycles (tests
+# $SWEEPS): minutes of one task at a time, so one vCPU, beside the
+# provocation boot.
+sweeps() {
+	if ! kernel_of_this_run; then
+		echo "not ok - the debug kernel of this run built, so the sweeps could run"
+		return
+	fi
+	boot_tests "$BUILD_DIR/guest-sweeps" --tests "$SWEEPS" --smp 1
 }
 
 # A boot of its own: after the provoked reports nothing else is trusted.
@@ -208,15 +278,26 @@ provoke() {
 		echo "not ok - the debug kernel and the guest payload of this run built, so the provocations could run"
 		return
 	fi
-	"$TOP/scripts/boot.sh" --mode provoke --timeout 900 --out "$out" \
+	"$TOP/scripts/boot.sh" --mode provoke --timeout 900 --out "$out" --smp 1 \
 		--add "$BUILD_DIR/payload" "$DEBUG_OBJ" ||
 		echo "# QEMU exited with status $?"
 	"$TOP/scripts/guest-report.sh" "$out/console.log" "$out/results.tap"
 }
 
+# The last boots: the guest tests alone, then the sweeps and the
+# provocations side by side, one vCPU each.
+boots() {
+	local pids=()
+	run_stage guest guest
+	( run_stage sweeps sweeps ) &
+	pids+=($!)
+	( run_stage provoke provoke ) &
+	pids+=($!)
+	wait "${pids[@]}" || true
+}
+
 if [ "$guest_only" -eq 1 ]; then
-	stage guest guest
-	stage provoke provoke
+	boots
 elif [ "$quick" -eq 1 ]; then
 	stage deps deps
 	stage fetch fetch
@@ -228,16 +309,26 @@ elif [ "$quick" -eq 1 ]; then
 else
 	stage deps deps
 	stage fetch fetch
-	run_stage verify "$TOP/scripts/verify.sh"
-	run_stage build build
-	run_stage docs "$TOP/scripts/check-docs.sh"
-	run_stage abi "$TOP/scripts/check-abi.sh"
-	run_stage kunit "$TOP/scripts/kunit.sh"
-	run_stage readme "$TOP/scripts/check-readme.sh"
-	run_stage guest guest
-	run_stage provoke provoke
-	run_stage import "$TOP/scripts/test-import.sh"
-	run_stage mail "$TOP/scripts/test-mail.sh"
+	# The builds take both cores. Beside them, niced so that the builds
+	# come first, the stages that use one core: their time is mostly
+	# taken from the builds' idle moments (kconfig, linking).
+	(
+		run_stage build build
+		run_stage kunit kunit
+	) &
+	lanes=($!)
+	(
+		renice -n 10 -p "$BASHPID" >/dev/null
+		run_stage verify "$TOP/scripts/verify.sh" --no-build
+		run_stage docs "$TOP/scripts/check-docs.sh"
+		run_stage abi "$TOP/scripts/check-abi.sh"
+		run_stage readme "$TOP/scripts/check-readme.sh" --parts am,quilt,kconfig,kselftest
+		run_stage import "$TOP/scripts/test-import.sh"
+		run_stage mail "$TOP/scripts/test-mail.sh"
+	) &
+	lanes+=($!)
+	wait "${lanes[@]}" || true
+	boots
 fi
 
 # TAP: "ok ... # SKIP reason" is a skip (the directive is case-insensitive).
@@ -251,10 +342,12 @@ echo
 # The CPU time is that of user and system together, over every process of
 # the stage: a run can take no less wall clock than the total CPU time
 # divided by the number of cores.
-echo "Time per stage (wall clock; CPU time of all its processes):"
-printf '  %s\n' "${timings[@]}"
+echo "Time per stage (wall clock; CPU time of all its processes; stages that ran side"
+echo "by side overlap):"
+sed 's/^/  /' "$TIMES"
+cpu=$(children_cpu $$)
 printf '  %-7s %4d s  CPU %5d s (at least %d s of wall clock on %d cores)\n' total \
-	$(($(now) - start_all)) "$(children_cpu)" $(($(children_cpu) / $(nproc))) "$(nproc)"
+	$(($(now) - start_all)) "$cpu" $((cpu / $(nproc))) "$(nproc)"
 if [ "$failed" -gt 0 ]; then
 	echo "Failed:"
 	grep '^not ok ' "$TAP" | sed 's/^/  /'

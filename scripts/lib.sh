@@ -250,3 +250,43 @@ make_progress() {
 files_so_far() {
 	echo "$2: $(grep -c '^  \(CC\|HOSTCC\|CHECK\)' "$1" || true) files, $(($(now) - $3)) s"
 }
+
+# x86_kernel_files SRC <NAMES: the names (relative to SRC, one per line)
+# that are kernel .c and .h files present in SRC, leaving out tools/ (user
+# space) and another architecture's arch/ files, which an x86 build does
+# not compile.
+x86_kernel_files() {
+	local f
+	while read -r f; do
+		case "$f" in *.c|*.h) ;; *) continue ;; esac
+		case "$f" in tools/*|arch/*) [[ $f == arch/x86/* ]] || continue ;; esac
+		[ -f "$1/$f" ] && echo "$f"
+	done
+	return 0
+}
+
+# kernel_warnings SRC OBJ FILE...: print the number of W=1 and sparse
+# warnings in FILEs (x86_kernel_files of SRC) after a build with W=1
+# (scripts/build-kernel.sh --warnings) just made in OBJ. That build must
+# have compiled every .c file among them (changed since, or its object
+# removed), so that its log, OBJ/build.log, has their W=1 warnings and
+# those of the headers among them; sparse (C=2) then checks the .c files'
+# objects, up to date, without compiling them. A .c file the configuration
+# does not build is compiled by that make and gives its W=1 warnings there.
+# The warnings themselves go to stderr.
+kernel_warnings() {
+	local src=$1 obj=$2 objs=() f re out
+	shift 2
+	[ $# -gt 0 ] || { echo 0; return; }
+	re=$(printf '%s\n' "$@" | sed 's/[.]/[.]/g' | paste -sd'|')
+	out=$(grep -E "(^|/)($re):[0-9]+(:[0-9]+)?: warning:" "$obj/build.log" || true)
+	for f; do
+		case "$f" in *.c) objs+=("${f%.c}.o") ;; esac
+	done
+	if [ ${#objs[@]} -gt 0 ]; then
+		out+=$'\n'$(make -C "$src" O="$obj" -j"$JOBS" CC="$(kcc)" \
+			LOCALVERSION= W=1 C=2 "${objs[@]}" 2>&1 | grep 'warning:' || true)
+	fi
+	grep . <<<"$out" >&2 || true
+	grep -c . <<<"$out" || true
+}

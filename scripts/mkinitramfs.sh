@@ -83,7 +83,10 @@ echo "root:x:0:" >"$root/etc/group"
 # The kernel source directory, for modules_install.
 src=$(sed -n 's/^include \(.*\)\/Makefile$/\1/p' "$obj/Makefile")
 [ -d "$src" ] || die "$obj is not a kernel build directory (no Makefile pointing at the source)"
-make -s -C "$src" O="$obj" LOCALVERSION= INSTALL_MOD_PATH="$root" \
+# One at a time per build directory (make check boots the same kernel
+# several times side by side): the kernel's make may rewrite files in it.
+flock "$obj/.kseries-modules-install.lock" \
+	make -s -C "$src" O="$obj" LOCALVERSION= INSTALL_MOD_PATH="$root" \
 	INSTALL_MOD_STRIP=1 modules_install >/dev/null
 
 for dir in "$@"; do

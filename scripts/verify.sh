@@ -7,18 +7,26 @@ usage() {
 Usage: scripts/verify.sh [--no-build]
 
 Prove that the series is what a maintainer can take, on a fresh copy of
-v6.12.107 in build/verify. For each patch in turn: it has a
-Signed-off-by, checkpatch.pl --strict reports nothing, it applies with
-git am, every file it adds has a maintainer in MAINTAINERS (not just THE REST),
-the kernel builds with it (bisectable; incremental builds with the debug
-configuration, with W=1; a patch that changes only files kbuild never
-reads, in Documentation/, MAINTAINERS or tools/, keeps the build before
-it), the kernel files (.c and .h) it touches have no W=1 and no sparse
-(C=2) warning, and kernel-doc -none -Wall is quiet on the files it
-touches.
+v6.12.107. For each patch in turn: it has a Signed-off-by,
+checkpatch.pl --strict reports nothing, it applies with git am, every
+file it adds has a maintainer in MAINTAINERS (not just THE REST),
+kernel-doc -none -Wall is quiet on the files it touches, and (unless
+--no-build) the kernel builds with it (bisectable; incremental builds
+with the debug configuration, with W=1; a patch that changes only files
+kbuild never reads, in Documentation/, MAINTAINERS or tools/, keeps the
+build before it) and the kernel files (.c and .h) it touches have no W=1
+and no sparse (C=2) warning.
 Then: quilt push -a applies the series with no fuzz and no offset, and
 exporting the applied tree gives back exactly patches/, series and the
 mirrored files.
+
+The tree is build/per-patch, the objects build/obj/bisect: make check's
+other stages use build/verify and build/obj/debug, beside it. make check
+runs it with --no-build; its build stage builds the whole series, with
+the same W=1 and sparse check on every kernel file the series touches.
+The per-patch builds (about 400 s after a cold build of the first patch)
+are "make verify" and "make check-full", as the 0-day bot builds each
+patch of a series posted to a list.
 
 Prints one "ok - ..." or "not ok - ..." line per check.
 
@@ -29,7 +37,7 @@ build scripts and compilers is not done again: it is reported as reused,
 proofs are kept in build/verify-proved (make clean, or a fresh clone as CI
 has, proves everything again).
 
---no-build  skip the builds and the warning counts (quick)
+--no-build  skip the builds and the warning counts
 USAGE
 }
 
@@ -44,9 +52,10 @@ esac
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-VERIFY=$SERIES_TREE
+# A tree of its own, not the series tree of make check's other stages,
+# which run beside it.
+VERIFY=$BUILD_DIR/per-patch OBJ=$BUILD_DIR/obj/bisect
 QUILT_TREE=$BUILD_DIR/quilt
-OBJ=$BUILD_DIR/obj/debug
 FRAGMENTS=("$TOP/configs/base.config" "$TOP/configs/series.config"
 	   "$TOP/configs/debug.config")
 
@@ -69,15 +78,9 @@ proof_key() {
 }
 
 # The kernel's .c and .h files that PATCH touches and that exist in
-# $VERIFY, but not tools/ (user space) nor another architecture's arch/
-# files, which this x86 build does not compile (foreign_arch_files).
+# $VERIFY (x86_kernel_files: not tools/, nor another architecture's arch/).
 patch_kernel_files() {
-	local f
-	sed -n 's|^diff --git a/\([^ ]*\.[ch]\) b/.*|\1|p' "$1" | while read -r f; do
-		case "$f" in tools/*|arch/*) [[ $f == arch/x86/* ]] || continue ;; esac
-		[ -f "$VERIFY/$f" ] && echo "$f"
-	done
-	return 0
+	sed -n 's|^diff --git a/\([^ ]*\) b/.*|\1|p' "$1" | x86_kernel_files "$VERIFY"
 }
 
 # The .c and .h files PATCH touches under another architecture's arch/:
@@ -87,29 +90,12 @@ foreign_arch_files() {
 	sed -n 's|^diff --git a/\(arch/[^ ]*\.[ch]\) b/.*|\1|p' "$1" | grep -v '^arch/x86/' || true
 }
 
-# The warnings of the build just made in $OBJ (with W=1, see
-# build_at_patch) and of sparse, in the kernel files PATCH touches.
-# The build compiled every .c file the patch changed, so its log has
-# their W=1 warnings, and those of the headers it changed; sparse (C=2)
-# then checks those .c files' objects, up to date, without compiling
-# them. A .c file this configuration does not build is compiled by that
-# make and gives its W=1 warnings there.
+# The W=1 and sparse warnings of the build just made in $OBJ (see
+# build_at_patch and kernel_warnings) in the kernel files PATCH touches.
 count_warnings() {
-	local files=() objs=() f re w1 sparse
+	local files=()
 	mapfile -t files < <(patch_kernel_files "$1")
-	[ ${#files[@]} -gt 0 ] || { echo 0; return; }
-	re=$(printf '%s\n' "${files[@]}" | sed 's/[.]/[.]/g' | paste -sd'|')
-	w1=$(grep -cE "(^|/)($re):[0-9]+(:[0-9]+)?: warning:" "$OBJ/build.log" || true)
-	for f in "${files[@]}"; do
-		case "$f" in *.c) objs+=("${f%.c}.o") ;; esac
-	done
-	sparse=0
-	if [ ${#objs[@]} -gt 0 ]; then
-		sparse=$(make -C "$VERIFY" O="$OBJ" -j"$JOBS" CC="$(kcc)" \
-			LOCALVERSION= W=1 C=2 "${objs[@]}" 2>&1 |
-			grep -c 'warning:' || true)
-	fi
-	echo $((w1 + sparse))
+	kernel_warnings "$VERIFY" "$OBJ" "${files[@]}"
 }
 
 no_warnings() {
