@@ -10,42 +10,48 @@ Everything that proves the series ("make check"), stage by stage, with
 progress and the time of each stage:
 
   deps     install the Debian packages that are missing
-  fetch    the pinned kernel v6.12.107 (scripts/fetch-kernel.sh)
-  verify   per patch: Signed-off-by, checkpatch --strict, git am,
-           kernel-doc, MAINTAINERS; then quilt push -a and the export round
-           trip (scripts/verify.sh --no-build: the per-patch builds are
-           "make verify", in make check-full)
+  fetch    the pinned kernel v6.12.107 (scripts/fetch-kernel.sh), and the
+           series applied to it in build/verify, the tree the later stages
+           read
   build    the debug kernel the guest stages boot: the series tree with
            configs/{base,series,debug}.config, every option checked, with
            W=1; no W=1 or sparse warning in any kernel file the series
            touches; then the guest's payload (scripts/build-payload.sh)
-  kunit    the KUnit suites under UML (scripts/kunit.sh), then the README's
-           kunit.py command on the same UML build (scripts/check-readme.sh
-           --parts kunit)
+  kunit    the KUnit suites under UML (scripts/kunit.sh)
+  verify   per patch, in a tree of its own: Signed-off-by, checkpatch
+           --strict, git am, kernel-doc, MAINTAINERS; then quilt push -a
+           and the export round trip (scripts/verify.sh --no-build: the
+           per-patch builds are "make verify", in make check-full)
   docs     the touched documentation builds without warnings
   abi      pahole: no hole or padding in any uapi structure, the same
            layout in 32- and 64-bit programs (scripts/check-abi.sh)
-  readme   the README's other commands for using the series in one's own
-           tree, run as written on fresh clones (scripts/check-readme.sh)
+  readme   the README's commands for using the series in one's own tree,
+           run as written on fresh clones (scripts/check-readme.sh), but
+           its kunit.py command (readme-kunit)
+  guest    the debug kernel (KASAN, UBSAN, lockdep, kmemleak, ...) boots in
+           QEMU on 4 vCPUs and runs the guest tests, but the sweeps, with no
+           unexpected kernel report (build/guest)
+  sweeps   the same kernel boots on one vCPU for the fault-injection sweeps
+           and load cycles (guest tests $SWEEPS, build/guest-sweeps)
+  provoke  the same kernel boots again and provokes one report of each kind
+           (guest/provoke/): each must be seen exactly as declared in
+           guest/expected-reports.txt, and nothing else (build/guest-provoke)
   import   "make import" puts an edit into the patch that added the lines
            (scripts/test-import.sh)
   mail     "make mail": re-signed with a test identity, get_maintainer's
            recipients per patch, linux-api on the uapi patches, git
            send-email --dry-run (scripts/test-mail.sh)
-  guest    the debug kernel (KASAN, UBSAN, lockdep, kmemleak, ...) boots in
-           QEMU and runs the guest tests with no unexpected kernel report:
-           two boots side by side, one for the fault-injection sweeps and
-           load cycles (tests $SWEEPS, build/guest-sweeps), one for the
-           others (build/guest)
-  provoke  the same kernel boots again and provokes one report of each kind
-           (guest/provoke/): each must be seen exactly as declared in
-           guest/expected-reports.txt, and nothing else (build/guest-provoke)
+  readme-kunit
+           the README's kunit.py command, run as written in the series
+           tree, on the kunit stage's UML build (scripts/check-readme.sh
+           --parts kunit)
 
-Stages run side by side where they can, as the two cores allow: build and
-kunit (both cores each) one after the other, and beside them, niced so
-that they come second, docs, abi, readme, import and mail (one core each);
-then guest and provoke together. Each stage's time is its own, so that
-they add up to more than the run's.
+Stages run side by side where the two cores allow, in this order: build
+then kunit (both cores each), and beside them, niced so that they come
+second, verify, docs, abi and readme (one core each); then guest alone (4
+vCPUs on 2 cores suffer when another QEMU preempts them); then sweeps (one
+vCPU), and beside it provoke (one vCPU), import, mail and readme-kunit.
+Each stage's time is its own, so that they add up to more than the run's.
 
 Every result is one "ok"/"not ok" line, all of them kept in build/check.tap
 (TAP, with its plan "1..N" at the end). "ok ... # SKIP ..." counts as
@@ -54,7 +60,7 @@ Exits non-zero when anything failed.
 
 --quick       verify without builds, docs, abi, import and mail only
 --stage NAMES only these stages (comma-separated, in the order above; make
-              check STAGE=NAMES). guest and provoke bring build with them;
+              check STAGE=NAMES). guest, sweeps and provoke bring build with them;
               deps and fetch always run.
 
 Before anything, a pre-flight check stops the run if the disk is short:
@@ -95,7 +101,7 @@ esac
 
 for name in ${stages//,/ }; do
 	case "$name" in
-	deps|fetch|verify|build|docs|abi|kunit|readme|guest|sweeps|provoke|import|mail) ;;
+	deps|fetch|verify|build|docs|abi|kunit|readme|guest|sweeps|provoke|import|mail|readme-kunit) ;;
 	*) die "no stage $name (see --help)" ;;
 	esac
 done
@@ -183,9 +189,12 @@ deps() {
 	"$TOP/scripts/install-deps.sh" && echo "ok - the Debian packages are installed"
 }
 
+# no_warnings SRC OBJ FILE...: kernel_warnings finds none.
 no_warnings() {
-	echo "W=1 and sparse warnings: $1"
-	[ "$1" -eq 0 ]
+	local n
+	n=$(kernel_warnings "$@") || return
+	echo "W=1 and sparse warnings: $n"
+	[ "$n" -eq 0 ]
 }
 
 build() {
@@ -206,17 +215,11 @@ build() {
 	fi
 	echo "ok - the debug kernel is built from the series tree ($DEBUG_OBJ)"
 	check "no W=1 or sparse warning in the ${#files[@]} kernel files the series touches" \
-		no_warnings "$(kernel_warnings "$SERIES_TREE" "$DEBUG_OBJ" "${files[@]}")"
+		no_warnings "$SERIES_TREE" "$DEBUG_OBJ" "${files[@]}"
 	check "the guest payload is built (rulectl, the kselftests, the provocation module)" \
 		"$TOP/scripts/build-payload.sh" "$SERIES_TREE" "$DEBUG_OBJ" "$BUILD_DIR/payload"
 }
 
-# The KUnit suites under UML, then the README's kunit.py command, which
-# reuses that UML build.
-kunit() {
-	"$TOP/scripts/kunit.sh"
-	"$TOP/scripts/check-readme.sh" --parts kunit
-}
 
 # Never boot a kernel left over from an earlier run.
 kernel_of_this_run() {
@@ -284,16 +287,28 @@ provoke() {
 	"$TOP/scripts/guest-report.sh" "$out/console.log" "$out/results.tap"
 }
 
-# The last boots: the guest tests alone, then the sweeps and the
-# provocations side by side, one vCPU each.
+# The last boots: the guest tests alone; then the sweeps, on one vCPU,
+# and beside them the provocations, on one vCPU too, and then stages of
+# one core (REST, a function), which take the time that the builds' lanes
+# would otherwise share out.
 boots() {
-	local pids=()
+	local pids=() rest=${1:-}
 	run_stage guest guest
 	( run_stage sweeps sweeps ) &
 	pids+=($!)
-	( run_stage provoke provoke ) &
+	(
+		run_stage provoke provoke
+		[ -z "$rest" ] || "$rest"
+	) &
 	pids+=($!)
 	wait "${pids[@]}" || true
+}
+
+# Beside the sweeps: stages of one core that need no build but KUnit's.
+after_provoke() {
+	run_stage import "$TOP/scripts/test-import.sh"
+	run_stage mail "$TOP/scripts/test-mail.sh"
+	run_stage readme-kunit "$TOP/scripts/check-readme.sh" --parts kunit
 }
 
 if [ "$guest_only" -eq 1 ]; then
@@ -314,7 +329,7 @@ else
 	# taken from the builds' idle moments (kconfig, linking).
 	(
 		run_stage build build
-		run_stage kunit kunit
+		run_stage kunit "$TOP/scripts/kunit.sh"
 	) &
 	lanes=($!)
 	(
@@ -323,12 +338,10 @@ else
 		run_stage docs "$TOP/scripts/check-docs.sh"
 		run_stage abi "$TOP/scripts/check-abi.sh"
 		run_stage readme "$TOP/scripts/check-readme.sh" --parts am,quilt,kconfig,kselftest
-		run_stage import "$TOP/scripts/test-import.sh"
-		run_stage mail "$TOP/scripts/test-mail.sh"
 	) &
 	lanes+=($!)
 	wait "${lanes[@]}" || true
-	boots
+	boots after_provoke
 fi
 
 # TAP: "ok ... # SKIP reason" is a skip (the directive is case-insensitive).

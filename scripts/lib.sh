@@ -273,19 +273,30 @@ x86_kernel_files() {
 # those of the headers among them; sparse (C=2) then checks the .c files'
 # objects, up to date, without compiling them. A .c file the configuration
 # does not build is compiled by that make and gives its W=1 warnings there.
-# The warnings themselves go to stderr.
+# The warnings themselves go to stderr. Fails, printing no number, when
+# OBJ has no build log or sparse's make fails (a count of 0 from a make
+# that never ran would pass anything).
 kernel_warnings() {
-	local src=$1 obj=$2 objs=() f re out
+	local src=$1 obj=$2 objs=() f re out log
 	shift 2
 	[ $# -gt 0 ] || { echo 0; return; }
+	[ -f "$obj/build.log" ] || { echo "no build log $obj/build.log" >&2; return 1; }
 	re=$(printf '%s\n' "$@" | sed 's/[.]/[.]/g' | paste -sd'|')
 	out=$(grep -E "(^|/)($re):[0-9]+(:[0-9]+)?: warning:" "$obj/build.log" || true)
 	for f; do
 		case "$f" in *.c) objs+=("${f%.c}.o") ;; esac
 	done
 	if [ ${#objs[@]} -gt 0 ]; then
-		out+=$'\n'$(make -C "$src" O="$obj" -j"$JOBS" CC="$(kcc)" \
-			LOCALVERSION= W=1 C=2 "${objs[@]}" 2>&1 | grep 'warning:' || true)
+		log=$(mktemp)
+		if ! make -C "$src" O="$obj" -j"$JOBS" CC="$(kcc)" LOCALVERSION= \
+			W=1 C=2 "${objs[@]}" >"$log" 2>&1; then
+			tail -n 20 "$log" >&2
+			echo "sparse's make of ${objs[*]} in $obj failed" >&2
+			rm -f "$log"
+			return 1
+		fi
+		out+=$'\n'$(grep 'warning:' "$log" || true)
+		rm -f "$log"
 	fi
 	grep . <<<"$out" >&2 || true
 	grep -c . <<<"$out" || true
