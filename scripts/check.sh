@@ -48,11 +48,10 @@ progress and the time of each stage:
 
 Stages run side by side where the two cores allow, in this order: build
 then kunit (both cores each), and beside them, niced so that they come
-second, verify, abi and readme (one core each); then guest (4 vCPUs on 2
-cores suffer when another QEMU preempts them), with only docs beside it, at
-the lowest priority; then sweeps (one vCPU), and beside it provoke (one
-vCPU), import, mail and readme-kunit. Each stage's time is its own, so
-that they add up to more than the run's.
+second, verify, docs, abi and readme (one core each); then guest alone (4
+vCPUs on 2 cores suffer when anything preempts them); then sweeps (one
+vCPU), and beside it provoke (one vCPU), import, mail and readme-kunit.
+Each stage's time is its own, so that they add up to more than the run's.
 
 Every result is one "ok"/"not ok" line, all of them kept in build/check.tap
 (TAP, with its plan "1..N" at the end). "ok ... # SKIP ..." counts as
@@ -288,20 +287,14 @@ provoke() {
 	"$TOP/scripts/guest-report.sh" "$out/console.log" "$out/results.tap"
 }
 
-# boots [REST [BESIDE]]: the last boots. The guest tests, with only BESIDE
-# (a function: stages of one core) beside them at the lowest priority, which
-# takes the guest's idle moments; then the sweeps, on one vCPU, and beside
-# them the provocations, on one vCPU too, and then REST (a function: stages
-# of one core). What runs here is CPU time the builds' lanes do not share.
+# boots [REST]: the last boots. The guest tests alone (4 vCPUs on 2 cores
+# suffer when anything else preempts them: with the docs stage beside them
+# at nice 19 a cold run's guest stage took 266 s instead of 160 s); then
+# the sweeps, on one vCPU, and beside them the provocations, on one vCPU
+# too, and then REST (a function: stages of one core), CPU time that the
+# builds' lanes then need not share.
 boots() {
-	local pids=() rest=${1:-} beside=${2:-}
-	if [ -n "$beside" ]; then
-		(
-			renice -n 19 -p "$BASHPID" >/dev/null
-			"$beside"
-		) &
-		pids+=($!)
-	fi
+	local pids=() rest=${1:-}
 	run_stage guest guest
 	( run_stage sweeps sweeps ) &
 	pids+=($!)
@@ -311,12 +304,6 @@ boots() {
 	) &
 	pids+=($!)
 	wait "${pids[@]}" || true
-}
-
-# Beside the guest tests: measured with the docs stage at nice 19 beside
-# them, the guest took 200 s instead of 172 s, and the docs 195 s.
-beside_guest() {
-	run_stage docs "$TOP/scripts/check-docs.sh"
 }
 
 # Beside the sweeps: stages of one core that need no build but KUnit's.
@@ -350,12 +337,13 @@ else
 	(
 		renice -n 10 -p "$BASHPID" >/dev/null
 		run_stage verify "$TOP/scripts/verify.sh" --no-build
+		run_stage docs "$TOP/scripts/check-docs.sh"
 		run_stage abi "$TOP/scripts/check-abi.sh"
 		run_stage readme "$TOP/scripts/check-readme.sh" --parts am,quilt,kconfig,kselftest
 	) &
 	lanes+=($!)
 	wait "${lanes[@]}" || true
-	boots after_provoke beside_guest
+	boots after_provoke
 fi
 
 # TAP: "ok ... # SKIP reason" is a skip (the directive is case-insensitive).
