@@ -173,7 +173,7 @@ stage() {
 		echo "not ok - [$name] the stage exited with status $rc" | tee -a "$TAP"
 	fi
 	cpu=$(($(children_cpu "$shell") - cpu))
-	printf '%-7s %4d s  CPU %5d s\n' "$name" $(($(now) - start)) "$cpu" >>"$TIMES"
+	printf '%-12s %4d s  CPU %5d s\n' "$name" $(($(now) - start)) "$cpu" >>"$TIMES"
 	say "[$name] done in $(($(now) - start)) s (CPU $cpu s)"
 }
 
@@ -361,7 +361,7 @@ echo "Time per stage (wall clock; CPU time of all its processes; stages that ran
 echo "by side overlap):"
 sed 's/^/  /' "$TIMES"
 cpu=$(children_cpu $$)
-printf '  %-7s %4d s  CPU %5d s (at least %d s of wall clock on %d cores)\n' total \
+printf '  %-12s %4d s  CPU %5d s (at least %d s of wall clock on %d cores)\n' total \
 	$(($(now) - start_all)) "$cpu" $((cpu / $(nproc))) "$(nproc)"
 if [ "$failed" -gt 0 ]; then
 	echo "Failed:"
