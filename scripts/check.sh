@@ -73,7 +73,7 @@ run about ${WARM_RUN_GB} GB.
 USAGE
 }
 
-# The guest tests make check runs in a boot of their own (see guest()).
+# The guest tests make check runs in a boot of their own (see sweeps()).
 SWEEPS='6[24]-*'
 
 # Measured on 2026-11-26 after a full run: the pinned tree in the cache
@@ -219,7 +219,6 @@ build() {
 	check "the guest payload is built (rulectl, the kselftests, the provocation module)" \
 		"$TOP/scripts/build-payload.sh" "$SERIES_TREE" "$DEBUG_OBJ" "$BUILD_DIR/payload"
 }
-
 
 # Never boot a kernel left over from an earlier run.
 kernel_of_this_run() {
