@@ -73,14 +73,14 @@ kernel=$obj/arch/x86/boot/bzImage
 # the machine off: that guest reboots instead, which -no-reboot makes
 # QEMU's exit.
 # Such a kernel finds the other CPUs in SeaBIOS's MP table, which lists one
-# CPU per socket: so one socket per vCPU. It keeps time by jiffies: with
-# no HPET or ACPI PM timer it judges the TSC by them, and under TCG finds
-# it skewed, at boot or later, as it pleases; tsc=unstable makes that
-# choice at once, every time. (Reading the TSC is a helper call under TCG:
-# the guest tests took 131 s on the TSC, 109 s on jiffies.)
+# CPU per socket: so one socket per vCPU. With no HPET or ACPI PM timer to
+# judge the TSC by, it judges it by jiffies, which lose ticks under TCG:
+# it then finds the TSC skewed and keeps time by jiffies, slow and coarse.
+# tsc=reliable keeps the TSC, which TCG derives from the host's clock and
+# the ACPI kernels find stable.
 stop=poweroff cpus=$smp tsc=
 grep -qx 'CONFIG_ACPI=y' "$obj/.config" ||
-	stop=reboot cpus=$smp,sockets=$smp tsc=tsc=unstable
+	stop=reboot cpus=$smp,sockets=$smp tsc=tsc=reliable
 mkdir -p "$out"
 say "making the initramfs"
 "$TOP/scripts/mkinitramfs.sh" "${froot[@]}" "$obj" "$out/initramfs.cpio.gz" "${adds[@]}"
