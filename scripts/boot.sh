@@ -69,15 +69,15 @@ esac
 
 kernel=$obj/arch/x86/boot/bzImage
 [ -f "$kernel" ] || die "no kernel at $kernel: build it first (make run builds it)"
-# Without ACPI (configs/debug.config leaves it out) the kernel cannot power
-# the machine off: that guest reboots instead, which -no-reboot makes
-# QEMU's exit.
-# Such a kernel finds the other CPUs in SeaBIOS's MP table, which lists one
-# CPU per socket: so one socket per vCPU. With no HPET or ACPI PM timer to
-# judge the TSC by, it judges it by jiffies, which lose ticks under TCG:
-# it then finds the TSC skewed and keeps time by jiffies, slow and coarse.
-# tsc=reliable keeps the TSC, which TCG derives from the host's clock and
-# the ACPI kernels find stable.
+# A kernel without ACPI (configs/debug.config leaves it out):
+# - cannot power the machine off: its guest reboots instead, which
+#   -no-reboot makes QEMU's exit;
+# - finds the other CPUs in SeaBIOS's MP table, which lists one CPU per
+#   socket: so one socket per vCPU;
+# - has no HPET or ACPI PM timer to judge the TSC by, so judges it by
+#   jiffies, finds it skewed under TCG and keeps time by jiffies, on which
+#   the guest's clock ran slow: tsc=reliable keeps the TSC, which TCG
+#   derives from the host's clock and the ACPI kernels find stable.
 stop=poweroff cpus=$smp tsc=
 grep -qx 'CONFIG_ACPI=y' "$obj/.config" ||
 	stop=reboot cpus=$smp,sockets=$smp tsc=tsc=reliable
