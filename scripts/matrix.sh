@@ -448,11 +448,13 @@ boot_foreign() {
 	echo "$rc" >"$out/qemu.rc"
 }
 
-# The guest kernel of a booted cell: base, the architecture's changes, the
-# series, the sanitizer the UB test needs, the kselftests' own config.
+# The guest kernel of a booted cell: base, the series, the "make run"
+# kernel's additions (the sanitizer the UB test needs; ACPI and PCI, which
+# only x86 has), then the architecture's changes, which override both,
+# and the kselftests' own config.
 guest_fragments() {
-	echo "$CONFIGS/base.config" "$CONFIGS/$1.config" "$CONFIGS/series.config" \
-		"$CONFIGS/run.config" "$SRC/$SELFTEST_CONFIG"
+	echo "$CONFIGS/base.config" "$CONFIGS/series.config" "$CONFIGS/run.config" \
+		"$CONFIGS/$1.config" "$SRC/$SELFTEST_CONFIG"
 }
 
 # ------------------------------------------------------------------ cells
