@@ -450,8 +450,8 @@ boot_foreign() {
 
 # The guest kernel of a booted cell: base, the series, the "make run"
 # kernel's additions (the sanitizer the UB test needs; ACPI and PCI, which
-# only x86 has), then the architecture's changes, which override both,
-# and the kselftests' own config.
+# the arm64 and s390x guests do without), then the architecture's changes,
+# which override all three, and the kselftests' own config.
 guest_fragments() {
 	echo "$CONFIGS/base.config" "$CONFIGS/series.config" "$CONFIGS/run.config" \
 		"$CONFIGS/$1.config" "$SRC/$SELFTEST_CONFIG"
